@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PIBOX_CLI_H
+#define PIBOX_CLI_H
+
+#include "sandbox/plan.h"
+
+int cli_exec(int argc, char **argv);
+int cli_shell(int argc, char **argv);
+int cli_doctor(int argc, char **argv);
+int cli_init(int argc, char **argv);
+
+/* options.c: the options every box-running subcommand shares */
+enum cli_stop {
+	CLI_STOP_AT_DASHDASH,  /* options, then "--", then the command */
+	CLI_STOP_AT_NONOPTION, /* the first non-option starts the command */
+};
+int cli_parse_box_options(struct box_plan *plan, int argc, char **argv,
+			  enum cli_stop stop, const char *cmd,
+			  struct pb_err *err);
+void cli_print_box_options(void);
+int cli_run_plan(struct box_plan *plan);
+
+#endif

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/* main.c - dispatch of the subcommands; nothing else. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct subcommand {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help; /* NULL: hidden */
+};
+
+static const struct subcommand subcommands[] = {
+	{ "exec", cli_exec, "exec [OPTIONS] -- CMD [ARGS...]  any command in the box" },
+	{ "shell", cli_shell, "shell [OPTIONS]                 an interactive shell in the box" },
+	{ "doctor", cli_doctor, "doctor                          what this machine can enforce" },
+	{ "init", cli_init, NULL },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: pibox COMMAND ...\n\n");
+	for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++)
+		if (subcommands[i].help)
+			fprintf(out, "  pibox %s\n", subcommands[i].help);
+	fprintf(out, "\n'pibox COMMAND --help' describes each.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? PB_EXIT_FAILURE : 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "pibox: unknown command '%s' - 'pibox --help' lists them\n",
+		argv[1]);
+	return PB_EXIT_FAILURE;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PIBOX_INIT_H
+#define PIBOX_INIT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "sandbox/plan.h"
+
+#define INIT_CTL_FD 3 /* the socket to the supervisor, in init */
+
+/* What the supervisor tells init on its command line (see box_init_argv). */
+struct init_args {
+	uid_t uid;
+	gid_t gid;
+	const char *home;
+	const char *cwd;
+	bool tty;
+	bool allow_userns;
+	uint64_t pids;
+	struct plan_bind binds[PLAN_MAX_BINDS];
+	size_t n_binds;
+	char **argv;
+};
+
+_Noreturn void init_run(const struct init_args *a);
+
+#endif

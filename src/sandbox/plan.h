@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * plan.h - what a box should be, recorded before anything is applied.
+ *
+ * As in minijail, setters only record intent here; box_run() (box.c) and
+ * init (init.c) apply it in one fixed order.
+ */
+#ifndef PIBOX_PLAN_H
+#define PIBOX_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util/util.h"
+
+#define PLAN_MAX_BINDS 64
+#define PLAN_MAX_ENV 128
+#define PLAN_DEFAULT_MEMORY (4ULL << 30)
+#define PLAN_DEFAULT_MILLICPUS 2000
+#define PLAN_DEFAULT_PIDS 512
+
+enum plan_bind_kind {
+	PLAN_BIND_RO,      /* read-only bind of the same host path */
+	PLAN_BIND_RW,      /* read-write bind of the same host path */
+	PLAN_BIND_PROTECT, /* read-only bind over a path inside a rw bind */
+};
+
+struct plan_bind {
+	enum plan_bind_kind kind;
+	char *path; /* absolute, canonical; the same inside and outside */
+};
+
+/* Paths the user's own tools execute later: read-only inside (see protect.c). */
+#define PROTECT_MAX 16
+struct protect_set {
+	char *paths[PROTECT_MAX];
+	bool existed[PROTECT_MAX];
+	size_t n;
+};
+
+struct plan_limits {
+	uint64_t memory;    /* bytes */
+	uint32_t millicpus; /* 1000 = one CPU */
+	uint64_t pids;
+};
+
+struct box_plan {
+	/* who runs inside */
+	uid_t uid;
+	gid_t gid;
+	char *user_opt;     /* --user UID[:GID] as given, or NULL */
+	char *user_name;
+	char *home;
+	char *shell;
+
+	/* where */
+	char *cwd;          /* canonical; the command starts here */
+	char *workdir;      /* the writable tree: repo root, or cwd */
+	struct plan_bind binds[PLAN_MAX_BINDS];
+	size_t n_binds;
+	struct protect_set protect;
+
+	/* what the command sees of the environment */
+	char *env_opts[PLAN_MAX_ENV]; /* --env as given */
+	size_t n_env_opts;
+
+	struct plan_limits limits;
+	bool no_network;
+	bool tty;           /* stdin is a terminal: give the box a pty */
+
+	char **argv;        /* the command; not owned */
+	int argc;
+};
+
+void plan_init(struct box_plan *plan);
+void plan_free(struct box_plan *plan);
+int plan_add_bind(struct box_plan *plan, enum plan_bind_kind kind,
+		  const char *path, struct pb_err *err);
+int plan_resolve(struct box_plan *plan, struct pb_err *err);
+int plan_choose_ids(uid_t euid, uid_t owner_uid, gid_t owner_gid,
+		    const char *user_opt, uid_t *uid, gid_t *gid,
+		    struct pb_err *err);
+char **plan_build_env(const struct box_plan *plan, char *const *host_env,
+		      struct pb_err *err);
+void plan_free_env(char **env);
+
+/* protect.c */
+struct git_repo;
+int protect_collect(struct box_plan *plan, const struct git_repo *repo,
+		    struct pb_err *err);
+void protect_report(const struct protect_set *set);
+
+/* path rules (pure) */
+bool path_is_under(const char *path, const char *dir);
+int path_depth(const char *path);
+int plan_check_workdir(const char *workdir, const char *home,
+		       struct pb_err *err);
+
+#endif
