@@ -112,7 +112,7 @@ static int try_seccomp(void)
 {
 	int r = caps_no_new_privs();
 
-	return r < 0 ? r : seccomp_apply(false);
+	return r < 0 ? r : seccomp_apply();
 }
 
 static void check_seccomp(void)

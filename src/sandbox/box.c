@@ -36,6 +36,7 @@
 #include "sandbox/mounts.h"
 #include "sandbox/ns.h"
 #include "sandbox/relay.h"
+#include "sandbox/seccomp.h"
 
 extern char **environ;
 
@@ -164,6 +165,19 @@ static int pipe_if_tty(int fd, int *ours, int *theirs)
 	return 0;
 }
 
+/* Compiled while init builds the view; init installs it in the command. */
+static int box_send_filter(struct box *b, struct pb_err *err)
+{
+	static char bpf[SECCOMP_PROG_MAX];
+	int n = seccomp_build(bpf, sizeof(bpf));
+
+	if (n < 0)
+		return pb_err_set(err, n, "seccomp: build the filter");
+	if (send(b->ctl, bpf, (size_t)n, MSG_NOSIGNAL) != n && errno != EPIPE)
+		return pb_err_set(err, errno, "seccomp: hand the filter to init");
+	return 0;
+}
+
 static int box_spawn(struct box *b, char **argv, char **env, struct pb_err *err)
 {
 	cleanup_fd int go_r = -1, go_w = -1, ctl_child = -1, null = -1;
@@ -203,7 +217,7 @@ static int box_spawn(struct box *b, char **argv, char **env, struct pb_err *err)
 	}
 	if (write(go_w, "g", 1) != 1)
 		return pb_err_set(err, errno, "box: start init");
-	return 0;
+	return box_send_filter(b, err);
 }
 
 static int loop_add(struct box *b, int fd, enum loop_tag tag)
@@ -419,7 +433,7 @@ static int box_run_as_root(struct box *b, struct pb_err *err)
 	pid_t child;
 
 	sigemptyset(&set);
-	for (size_t i = 1; i < ARRAY_SIZE(supervised_signals); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(supervised_signals); i++)
 		sigaddset(&set, supervised_signals[i]);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	child = fork();
@@ -443,14 +457,13 @@ fail:
 		pb_err_print(err);
 		exit(PB_EXIT_FAILURE);
 	}
+	/* root only waits: signals meant for the box go to the child */
 	for (;;) {
-		int sig;
+		int sig = sigwaitinfo(&set, NULL);
 
-		if (waitpid(child, &status, WNOHANG) == child)
+		if (sig == SIGCHLD && waitpid(child, &status, WNOHANG) == child)
 			break;
-		struct timespec ts = { 0, 50 * 1000 * 1000 };
-		sig = sigtimedwait(&set, NULL, &ts);
-		if (sig > 0 && sig != SIGWINCH)
+		if (sig > 0 && sig != SIGCHLD && sig != SIGWINCH)
 			kill(child, sig);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);

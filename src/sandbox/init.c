@@ -109,6 +109,22 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
+/* The supervisor compiled the seccomp filter while we built the view. */
+static char filter[SECCOMP_PROG_MAX];
+static size_t filter_len;
+
+static void receive_filter(void)
+{
+	ssize_t n;
+
+	do
+		n = recv(INIT_CTL_FD, filter, sizeof(filter), 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		die_errno(n < 0 ? errno : EPIPE, "seccomp: receive the filter from the supervisor");
+	filter_len = (size_t)n;
+}
+
 /* In the command's process, after fork: the ordered privilege drop. */
 static _Noreturn void exec_command(const struct init_args *a, int slave)
 {
@@ -147,7 +163,7 @@ static _Noreturn void exec_command(const struct init_args *a, int slave)
 	if (r < 0)
 		die_errno(r, "landlock: restrict (ABI %d) - 'pibox doctor' explains", abi);
 	/* 4. seccomp, last: it forbids what the steps above needed */
-	r = seccomp_apply(a->allow_userns);
+	r = seccomp_load_prog(filter, filter_len);
 	if (r < 0)
 		die_errno(r, "seccomp: load the filter");
 	execvp(a->argv[0], a->argv);
@@ -254,6 +270,7 @@ void init_run(const struct init_args *a)
 	if (a->tty)
 		slave = open_box_pty();
 	lock_view(a);
+	receive_filter();
 	sfd = setup_signalfd();
 	cmd = fork();
 	if (cmd < 0)

@@ -16,7 +16,6 @@ struct init_args {
 	const char *home;
 	const char *cwd;
 	bool tty;
-	bool allow_userns;
 	uint64_t pids;
 	struct plan_bind binds[PLAN_MAX_BINDS];
 	size_t n_binds;

@@ -117,25 +117,32 @@ static unsigned long locked_flags(const char *path)
 	return f;
 }
 
-static void remount_ro(const char *dst)
+/* Adds @flags (MS_RDONLY, MS_NOSUID, MS_NODEV) to the bind mount at @dst. */
+static void remount_flags(const char *dst, unsigned long flags)
 {
-	unsigned long f = locked_flags(dst) | MS_REMOUNT | MS_BIND | MS_RDONLY |
-			  MS_NOSUID;
+	unsigned long f = locked_flags(dst) | MS_REMOUNT | MS_BIND | flags;
 
 	if (mount(NULL, dst, NULL, f, NULL) < 0)
-		die_errno(errno, "mounts: make %s read-only", dst);
+		die_errno(errno, "mounts: remount %s%s", dst,
+			  (flags & MS_RDONLY) ? " read-only" : "");
 }
 
-/* Non-recursive on purpose: a host submount never appears unasked. */
-static void bind(const char *src, const char *dst, bool ro, bool recursive)
+static void remount_ro(const char *dst)
 {
-	unsigned long f = MS_BIND | (recursive ? MS_REC : 0);
+	remount_flags(dst, MS_RDONLY | MS_NOSUID | MS_NODEV);
+}
 
+/*
+ * Non-recursive on purpose: a host submount never appears unasked. Every
+ * bind is nosuid (a setuid file planted in the repo stays inert) and, but
+ * for device nodes, nodev.
+ */
+static void bind(const char *src, const char *dst, unsigned long flags)
+{
 	make_target(src, dst);
-	if (mount(src, dst, NULL, f, NULL) < 0)
+	if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
 		die_errno(errno, "mounts: bind %s", src + strlen(OLD));
-	if (ro)
-		remount_ro(dst);
+	remount_flags(dst, flags | MS_NOSUID);
 }
 
 static void mount_tmpfs(const char *dst, const char *opts)
@@ -162,6 +169,33 @@ static void copy_symlink(const char *src, const char *dst)
 		die_errno(errno, "mounts: symlink %s", dst);
 }
 
+/*
+ * Small regular files (most of /etc) are copied onto the new root's tmpfs,
+ * which becomes read-only before the command runs: the same view as a
+ * read-only bind, without a mount and a remount per file.
+ */
+static bool copy_small_file(const char *src, const char *dst,
+			    const struct stat *st)
+{
+	char buf[65536];
+	cleanup_fd int in = -1, out = -1;
+	ssize_t n;
+
+	if (!S_ISREG(st->st_mode) || st->st_size > (off_t)sizeof(buf))
+		return false;
+	in = open(src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (in < 0)
+		return errno == EACCES; /* unreadable to the user: leave it out */
+	n = read(in, buf, sizeof(buf));
+	if (n < 0)
+		die_errno(errno, "mounts: read %s", src);
+	make_parent(dst);
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0 || pb_write_all(out, buf, (size_t)n) < 0)
+		die_errno(errno, "mounts: copy %s", dst);
+	return true;
+}
+
 /* A host entry, mirrored read-only: links as links, the rest bound. */
 static void mirror_ro(const char *rel)
 {
@@ -178,7 +212,9 @@ static void mirror_ro(const char *rel)
 	}
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
 		return;
-	bind(src, dst, true, false);
+	if (copy_small_file(src, dst, &st))
+		return;
+	bind(src, dst, MS_RDONLY | MS_NODEV);
 }
 
 static void build_system(void)
@@ -208,7 +244,7 @@ static void build_dev(void)
 	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
 		snprintf(src, sizeof(src), OLD "/dev/%s", dev_nodes[i]);
 		snprintf(dst, sizeof(dst), NEW "/dev/%s", dev_nodes[i]);
-		bind(src, dst, false, false);
+		bind(src, dst, 0);
 	}
 	if (pb_mkdir_p(NEW "/dev/pts", 0755) < 0 ||
 	    mount("devpts", NEW "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
@@ -282,7 +318,7 @@ static void build_binds(const struct box_view *v)
 
 		snprintf(src, sizeof(src), OLD "%s", b->path);
 		snprintf(dst, sizeof(dst), NEW "%s", b->path);
-		bind(src, dst, b->kind != PLAN_BIND_RW, false);
+		bind(src, dst, MS_NODEV | (b->kind == PLAN_BIND_RW ? 0 : MS_RDONLY));
 	}
 }
 

@@ -19,7 +19,11 @@
 #include <seccomp.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 
 #include "sandbox/seccomp.h"
 #include "util/util.h"
@@ -118,12 +122,6 @@ bool seccomp_rule_denies(const char *name)
 	return false;
 }
 
-static bool is_userns_rule(const struct seccomp_rule *r)
-{
-	return r->kind == SECCOMP_DENY_FLAGS && r->value == CLONE_NEWUSER &&
-	       strcmp(r->name, "personality") != 0;
-}
-
 static int add_rule(scmp_filter_ctx ctx, const struct seccomp_rule *r)
 {
 	int nr = seccomp_syscall_resolve_name(r->name);
@@ -159,29 +157,66 @@ static int add_rule(scmp_filter_ctx ctx, const struct seccomp_rule *r)
 }
 
 /**
- * seccomp_apply() - load the filter into the calling thread
- * @allow_userns: keep nested user namespaces possible (never the default)
+ * seccomp_build() - compile the filter to classic BPF into @buf
  *
- * Needs no_new_privs already set.
- * Return: 0, or -errno
+ * The supervisor compiles while init builds the view, and hands the program
+ * over the control socket: libseccomp's compile is the slowest step of a
+ * box's start, and this takes it off the critical path.
+ * Return: the program's length in bytes, or -errno
  */
-int seccomp_apply(bool allow_userns)
+int seccomp_build(void *buf, size_t size)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	cleanup_fd int mfd = -1;
+	ssize_t n = 0;
 	int r;
 
 	if (!ctx)
 		return -ENOMEM;
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(EPERM));
-	if (r == 0)
-		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-	for (size_t i = 0; r == 0 && i < seccomp_n_rules; i++) {
-		if (allow_userns && is_userns_rule(&seccomp_rules[i]))
-			continue;
+	for (size_t i = 0; r == 0 && i < seccomp_n_rules; i++)
 		r = add_rule(ctx, &seccomp_rules[i]);
+	if (r == 0) {
+		mfd = memfd_create("pibox-seccomp", MFD_CLOEXEC);
+		r = mfd < 0 ? -errno : seccomp_export_bpf(ctx, mfd);
 	}
-	if (r == 0)
-		r = seccomp_load(ctx);
 	seccomp_release(ctx);
-	return r;
+	if (r < 0)
+		return r;
+	n = pread(mfd, buf, size, 0);
+	if (n < 0)
+		return -errno;
+	if (n == 0 || (size_t)n == size || n % sizeof(struct sock_filter))
+		return -EOVERFLOW;
+	return (int)n;
+}
+
+/**
+ * seccomp_load_prog() - install a program made by seccomp_build()
+ *
+ * Needs no_new_privs already set.
+ * Return: 0, or -errno
+ */
+int seccomp_load_prog(const void *bpf, size_t len)
+{
+	struct sock_fprog prog = {
+		.len = (unsigned short)(len / sizeof(struct sock_filter)),
+		.filter = (struct sock_filter *)bpf,
+	};
+
+	if (len == 0 || len % sizeof(struct sock_filter) ||
+	    len / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return -EINVAL;
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Build and load in one go (doctor, tests). Return: 0, or -errno */
+int seccomp_apply(void)
+{
+	static char buf[SECCOMP_PROG_MAX];
+	int n = seccomp_build(buf, sizeof(buf));
+
+	return n < 0 ? n : seccomp_load_prog(buf, (size_t)n);
 }

@@ -23,7 +23,11 @@ struct seccomp_rule {
 extern const struct seccomp_rule seccomp_rules[];
 extern const size_t seccomp_n_rules;
 
-int seccomp_apply(bool allow_userns);
+#define SECCOMP_PROG_MAX 65536 /* bytes of BPF; ours is about 1 KiB */
+
+int seccomp_build(void *buf, size_t size);
+int seccomp_load_prog(const void *bpf, size_t len);
+int seccomp_apply(void);
 bool seccomp_rule_denies(const char *name);
 
 #endif
