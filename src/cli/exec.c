@@ -28,8 +28,7 @@ int cli_exec(int argc, char **argv)
 	first = cli_parse_box_options(&plan, argc - 1, argv + 1,
 				      CLI_STOP_AT_NONOPTION, "exec", &err);
 	if (first >= 0 && first + 1 >= argc)
-		first = pb_err_set(&err, EINVAL,
-				   "exec: no command given - usage: pibox exec [OPTIONS] -- CMD [ARGS...]");
+		first = pb_err_usage(&err, "exec: no command given - usage: pibox exec [OPTIONS] -- CMD [ARGS...]");
 	if (first < 0) {
 		pb_err_print(&err);
 		plan_free(&plan);

@@ -21,8 +21,7 @@ struct cli_option {
 static int opt_memory(struct box_plan *p, const char *arg, struct pb_err *err)
 {
 	if (pb_parse_size(arg, &p->limits.memory) < 0 || p->limits.memory < (16 << 20))
-		return pb_err_set(err, EINVAL,
-				  "--memory %s: expected a size of at least 16m, like 512m or 4g",
+		return pb_err_usage(err, "--memory %s: expected a size of at least 16m, like 512m or 4g",
 				  arg);
 	return 0;
 }
@@ -30,8 +29,7 @@ static int opt_memory(struct box_plan *p, const char *arg, struct pb_err *err)
 static int opt_cpus(struct box_plan *p, const char *arg, struct pb_err *err)
 {
 	if (pb_parse_cpus(arg, &p->limits.millicpus) < 0)
-		return pb_err_set(err, EINVAL,
-				  "--cpus %s: expected a number of CPUs from 0.01 to 4096, like 2 or 0.5",
+		return pb_err_usage(err, "--cpus %s: expected a number of CPUs from 0.01 to 4096, like 2 or 0.5",
 				  arg);
 	return 0;
 }
@@ -39,14 +37,17 @@ static int opt_cpus(struct box_plan *p, const char *arg, struct pb_err *err)
 static int opt_pids(struct box_plan *p, const char *arg, struct pb_err *err)
 {
 	if (pb_parse_uint(arg, 1 << 22, &p->limits.pids) < 0 || p->limits.pids < 8)
-		return pb_err_set(err, EINVAL,
-				  "--pids %s: expected a whole number of processes from 8 to 4194304",
+		return pb_err_usage(err, "--pids %s: expected a whole number of processes from 8 to 4194304",
 				  arg);
 	return 0;
 }
 
 static int opt_env(struct box_plan *p, const char *arg, struct pb_err *err)
 {
+	if (!pb_env_name_valid(arg, strcspn(arg, "=")))
+		return pb_err_usage(err,
+				    "--env %s: expected NAME or NAME=VALUE with NAME made of letters, digits and _",
+				    arg);
 	if (p->n_env_opts == PLAN_MAX_ENV)
 		return pb_err_set(err, E2BIG, "--env: at most %d", PLAN_MAX_ENV);
 	p->env_opts[p->n_env_opts++] = (char *)arg;
@@ -142,8 +143,7 @@ int cli_parse_box_options(struct box_plan *plan, int argc, char **argv,
 		if (strncmp(a, "--", 2) != 0) {
 			if (stop == CLI_STOP_AT_NONOPTION)
 				return i;
-			return pb_err_set(err, EINVAL,
-					  "%s: '%s' is not an option; put the command after '--' (pibox %s [OPTIONS] -- CMD)",
+			return pb_err_usage(err, "%s: '%s' is not an option; put the command after '--' (pibox %s [OPTIONS] -- CMD)",
 					  cmd, a, cmd);
 		}
 		name = a + 2;
@@ -151,16 +151,15 @@ int cli_parse_box_options(struct box_plan *plan, int argc, char **argv,
 		len = eq ? (size_t)(eq - name) : strlen(name);
 		o = find_option(name, len);
 		if (!o)
-			return pb_err_set(err, EINVAL,
-					  "%s: unknown option '%.*s' - 'pibox %s --help' lists them",
+			return pb_err_usage(err, "%s: unknown option '%.*s' - 'pibox %s --help' lists them",
 					  cmd, (int)(len + 2), a, cmd);
 		if (!o->has_arg && eq)
-			return pb_err_set(err, EINVAL, "%s: --%s takes no value", cmd,
+			return pb_err_usage(err, "%s: --%s takes no value", cmd,
 					  o->name);
 		val = eq ? eq + 1 : NULL;
 		if (o->has_arg && !val) {
 			if (i + 1 >= argc)
-				return pb_err_set(err, EINVAL, "%s: --%s needs a value",
+				return pb_err_usage(err, "%s: --%s needs a value",
 						  cmd, o->name);
 			val = argv[++i];
 		}

@@ -22,8 +22,7 @@ int cli_shell(int argc, char **argv)
 	first = cli_parse_box_options(&plan, argc - 1, argv + 1,
 				      CLI_STOP_AT_DASHDASH, "shell", &err);
 	if (first >= 0 && first + 1 < argc)
-		first = pb_err_set(&err, EINVAL,
-				   "shell: takes no command - use 'pibox exec -- CMD'");
+		first = pb_err_usage(&err, "shell: takes no command - use 'pibox exec -- CMD'");
 	if (first < 0) {
 		pb_err_print(&err);
 		plan_free(&plan);

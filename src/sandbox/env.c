@@ -76,8 +76,7 @@ static int env_apply_opt(struct env_list *l, const char *opt,
 	const char *value;
 
 	if (!pb_env_name_valid(opt, nlen))
-		return pb_err_set(err, EINVAL,
-				  "--env %s: expected NAME or NAME=VALUE with NAME made of letters, digits and _",
+		return pb_err_usage(err, "--env %s: expected NAME or NAME=VALUE with NAME made of letters, digits and _",
 				  opt);
 	value = eq ? eq + 1 : env_lookup(host_env, opt, nlen);
 	if (!value)

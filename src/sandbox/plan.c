@@ -74,8 +74,7 @@ int plan_add_bind(struct box_plan *plan, enum plan_bind_kind kind,
 				  "bind %s: cannot resolve it - pass an existing path",
 				  path);
 	if (strcmp(real, "/") == 0)
-		return pb_err_set(err, EINVAL,
-				  "bind %s: refusing to bind the whole host root",
+		return pb_err_usage(err, "bind %s: refusing to bind the whole host root",
 				  path);
 	if (plan->n_binds == PLAN_MAX_BINDS)
 		return pb_err_set(err, E2BIG, "bind %s: at most %d binds", path,
@@ -108,25 +107,22 @@ int plan_choose_ids(uid_t euid, uid_t owner_uid, gid_t owner_gid,
 		char *colon;
 
 		if (strlen(user_opt) >= sizeof(buf))
-			return pb_err_set(err, EINVAL, "--user %.20s…: expected UID[:GID]", user_opt);
+			return pb_err_usage(err, "--user %.20s…: expected UID[:GID]", user_opt);
 		strcpy(buf, user_opt);
 		colon = strchr(buf, ':');
 		if (colon)
 			*colon = '\0';
 		if (pb_parse_uint(buf, UINT32_MAX - 1, &u) < 0 ||
 		    (colon && pb_parse_uint(colon + 1, UINT32_MAX - 1, &g) < 0))
-			return pb_err_set(err, EINVAL,
-					  "--user %s: expected numeric UID[:GID], e.g. --user 1000:1000",
+			return pb_err_usage(err, "--user %s: expected numeric UID[:GID], e.g. --user 1000:1000",
 					  user_opt);
 		if (!colon)
 			g = u;
 		if (u == 0 || g == 0)
-			return pb_err_set(err, EPERM,
-					  "--user %s: pibox never runs the command as root; pass an ordinary UID[:GID]",
+			return pb_err_usage(err, "--user %s: pibox never runs the command as root; pass an ordinary UID[:GID]",
 					  user_opt);
 		if (euid != 0 && u != euid)
-			return pb_err_set(err, EPERM,
-					  "--user %s: only root can choose another user; run pibox as that user",
+			return pb_err_usage(err, "--user %s: only root can choose another user; run pibox as that user",
 					  user_opt);
 		*uid = (uid_t)u;
 		*gid = (gid_t)g;
@@ -138,8 +134,7 @@ int plan_choose_ids(uid_t euid, uid_t owner_uid, gid_t owner_gid,
 		return 0;
 	}
 	if (owner_uid == 0)
-		return pb_err_set(err, EPERM,
-				  "running as root and the working tree is owned by root: pibox never runs the command as root - pass --user UID[:GID]");
+		return pb_err_usage(err, "running as root and the working tree is owned by root: pibox never runs the command as root - pass --user UID[:GID]");
 	*uid = owner_uid;
 	*gid = owner_gid;
 	return 0;
@@ -153,8 +148,7 @@ int plan_check_workdir(const char *workdir, const char *home,
 		       struct pb_err *err)
 {
 	if (strcmp(workdir, "/") == 0 || (home && path_is_under(home, workdir)))
-		return pb_err_set(err, EPERM,
-				  "refusing to make %s writable in the box: it is or contains your home directory - cd into a project directory or a git repository",
+		return pb_err_usage(err, "refusing to make %s writable in the box: it is or contains your home directory - cd into a project directory or a git repository",
 				  workdir);
 	return 0;
 }

@@ -65,6 +65,18 @@ int pb_err_set(struct pb_err *err, int code, const char *fmt, ...)
 	return code ? -code : -EINVAL;
 }
 
+/* A refusal of the user's input: the message says it all, no errno text. */
+int pb_err_usage(struct pb_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->code = EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
 void pb_err_print(const struct pb_err *err)
 {
 	fprintf(stderr, "pibox: %s\n", err->msg[0] ? err->msg : "failed");

@@ -66,6 +66,8 @@ struct pb_err {
 
 int pb_err_set(struct pb_err *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int pb_err_usage(struct pb_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void pb_err_print(const struct pb_err *err);
 
 /* Logging to stderr, each line prefixed with "pibox: ". */

@@ -93,27 +93,38 @@ static int do_dns(const char *name)
 	return 0;
 }
 
+static pid_t kids[4096];
+
+static void reap_kids(int n)
+{
+	for (int i = 0; i < n; i++)
+		kill(kids[i], SIGKILL);
+	while (wait(NULL) > 0)
+		;
+}
+
 static int do_fork_bomb(int max)
 {
 	int n = 0;
 
+	if (max > 4096)
+		max = 4096;
 	for (; n < max; n++) {
 		pid_t p = fork();
 
 		if (p < 0) {
 			printf("forks=%d errno=%s\n", n, strerrorname_np(errno));
-			fflush(stdout);
-			kill(0, SIGKILL);
+			reap_kids(n);
 			return 0;
 		}
 		if (p == 0) {
 			pause();
 			_exit(0);
 		}
+		kids[n] = p;
 	}
 	printf("forks=%d errno=none\n", n);
-	fflush(stdout);
-	kill(0, SIGKILL);
+	reap_kids(n);
 	return 0;
 }
 

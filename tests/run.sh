@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Sets up what is missing, builds pibox twice (plain, and ASan+UBSan for the
+# unit tests), and runs every test: unit tests, then the integration suite
+# as root and again as an unprivileged user - the rootless path users take.
+# Ends with one line: "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+
+pkgs=(meson ninja-build pkg-config gcc libc6-dev libseccomp-dev libc-ares-dev
+      libjansson-dev libinih-dev libcmocka-dev python3-pytest git curl openssl
+      libcap2-bin procps util-linux passwd)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+	if [ "$(id -u)" = 0 ]; then
+		echo "[setup] installing ${missing[*]}"
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+	else
+		echo "missing packages: sudo apt-get install ${missing[*]}" >&2
+		exit 1
+	fi
+fi
+
+[ -d build ] || meson setup build >/dev/null
+ninja -C build >/dev/null
+[ -d build-asan ] || meson setup build-asan -Db_sanitize=address,undefined \
+	-Db_lundef=false >/dev/null
+ninja -C build-asan >/dev/null
+
+passed=0 failed=0 skipped=0
+count() { # parses pytest's and meson's summaries
+	local log=$1
+	local p f s
+	p=$(grep -Eo '[0-9]+ passed' "$log" | tail -1 | cut -d' ' -f1 || true)
+	f=$(grep -Eo '[0-9]+ failed' "$log" | tail -1 | cut -d' ' -f1 || true)
+	s=$(grep -Eo '[0-9]+ skipped' "$log" | tail -1 | cut -d' ' -f1 || true)
+	passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0})) skipped=$((skipped + ${s:-0}))
+}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+
+echo "== unit tests (ASan+UBSan)"
+if meson test -C build-asan --print-errorlogs >"$log" 2>&1; then :; else status=1; fi
+tail -n 8 "$log"
+p=$(awk '/^Ok:/{print $2}' "$log") f=$(awk '/^Fail:/{print $2}' "$log")
+passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0}))
+
+run_pytest() { # label, then env assignments and the command
+	local label=$1
+	shift
+	echo "== integration tests ($label)"
+	if "$@" >"$log" 2>&1; then :; else status=1; fi
+	grep -E '^(FAILED|ERROR|SKIPPED)|passed|failed' "$log" | tail -n 30
+	count "$log"
+}
+
+user=pibox-ci
+if [ "$(id -u)" = 0 ]; then
+	if ! id "$user" >/dev/null 2>&1; then
+		useradd --create-home --shell /bin/bash "$user"
+	fi
+	uid=$(id -u "$user") gid=$(id -g "$user")
+	run_pytest "as root, box runs as $user" env PIBOX_TEST_USER="$user" \
+		/usr/bin/python3 -m pytest -q -rs -p no:cacheprovider tests/integration
+
+	# The unprivileged half: CI's clone may sit where $user cannot enter,
+	# so it gets its own copy of the binary, probe and tests.
+	copy=$(mktemp -d /var/tmp/pibox-ci-XXXXXX)
+	cp build/pibox build/tests/pibox-probe "$copy/"
+	cp -r tests/integration "$copy/"
+	# root-made setuid/setcap probes: what a user may find on a system
+	mkdir "$copy/priv"
+	cp build/tests/pibox-probe "$copy/priv/probe-suid"
+	chmod 4755 "$copy/priv/probe-suid"
+	cp build/tests/pibox-probe "$copy/priv/probe-cap"
+	setcap cap_setuid,cap_sys_admin+ep "$copy/priv/probe-cap" || rm -f "$copy/priv/probe-cap"
+	chmod -R a+rX "$copy"
+	home=$(getent passwd "$user" | cut -d: -f6)
+	run_pytest "as $user, rootless" setpriv --reuid="$uid" --regid="$gid" \
+		--clear-groups env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" \
+		USER="$user" LANG=C.UTF-8 PIBOX_BIN="$copy/pibox" \
+		PIBOX_PROBE="$copy/pibox-probe" PIBOX_PRIV_FIXTURES="$copy/priv" \
+		/usr/bin/python3 -m pytest -q -rs -p no:cacheprovider "$copy/integration"
+	rm -rf "$copy"
+else
+	echo "== (not root: the root half of the integration suite is skipped; CI runs it)"
+	run_pytest "as $(id -un), rootless" /usr/bin/python3 -m pytest -q -rs \
+		-p no:cacheprovider tests/integration
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$failed" -gt 0 ]; then status=1; fi
+exit "$status"
