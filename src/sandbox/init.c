@@ -162,6 +162,8 @@ static _Noreturn void exec_command(const struct init_args *a, int slave)
 	r = landlock_apply(writable, n, &abi);
 	if (r < 0)
 		die_errno(r, "landlock: restrict (ABI %d) - 'pibox doctor' explains", abi);
+	if (abi == 0)
+		pb_warn("landlock: this kernel has none; the box runs with mounts, capabilities and seccomp only ('pibox doctor')");
 	/* 4. seccomp, last: it forbids what the steps above needed */
 	r = seccomp_load_prog(filter, filter_len);
 	if (r < 0)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what pibox needs from Debian's packages, builds it, and installs
+# the binary and its share files (to /usr/local as root, else ~/.local).
+set -euo pipefail
+src=$(cd "$(dirname "$0")" && pwd)
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+
+pkgs=(meson ninja-build pkg-config gcc libc6-dev libseccomp-dev libc-ares-dev
+      libjansson-dev libinih-dev git nodejs npm)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+	echo "[setup] installing ${missing[*]}"
+	$sudo apt-get update -qq
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+prefix=/usr/local
+[ "$(id -u)" = 0 ] || prefix="$HOME/.local"
+build="$src/build-release"
+[ -d "$build" ] || meson setup "$build" "$src" --buildtype=release --prefix="$prefix" -Dtests=disabled >/dev/null
+ninja -C "$build" >/dev/null
+meson install -C "$build" --quiet >/dev/null
+echo "[setup] installed $prefix/bin/pibox"
+case ":$PATH:" in
+*":$prefix/bin:"*) ;;
+*) echo "[setup] add $prefix/bin to your PATH" ;;
+esac
