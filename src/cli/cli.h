@@ -18,6 +18,8 @@ int cli_parse_box_options(struct box_plan *plan, int argc, char **argv,
 			  enum cli_stop stop, const char *cmd,
 			  struct pb_err *err);
 void cli_print_box_options(void);
+int cli_prepare_plan(struct box_plan *plan, int argc, char **argv,
+		     enum cli_stop stop, const char *cmd, struct pb_err *err);
 int cli_run_plan(struct box_plan *plan);
 
 #endif

@@ -44,6 +44,8 @@ static void init_parse_one(struct init_args *a, char *arg)
 		*eq = '\0';
 	if (strcmp(arg, "--tty") == 0 && !v)
 		a->tty = true;
+	else if (strcmp(arg, "--net") == 0 && !v)
+		a->net = true;
 	else if (!v)
 		die("init: unexpected argument %s - init is started by 'pibox exec'", arg);
 	else if (strcmp(arg, "--ids") == 0)
@@ -55,6 +57,12 @@ static void init_parse_one(struct init_args *a, char *arg)
 	else if (strcmp(arg, "--pids") == 0) {
 		if (pb_parse_uint(v, 1 << 22, &a->pids) < 0)
 			die("init: bad --pids");
+	} else if (strcmp(arg, "--forward-port") == 0) {
+		uint64_t port;
+
+		if (a->n_forward == PLAN_MAX_RELAYS || pb_parse_uint(v, 65535, &port) < 0 || !port)
+			die("init: bad --forward-port");
+		a->forward_ports[a->n_forward++] = (uint16_t)port;
 	} else if (strcmp(arg, "--ro") == 0)
 		init_parse_bind(a, PLAN_BIND_RO, v);
 	else if (strcmp(arg, "--rw") == 0)

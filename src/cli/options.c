@@ -8,7 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "cli/cli.h"
+#include "config/config.h"
+#include "config/paths.h"
+#include "proxy/proxy.h"
 #include "sandbox/box.h"
 
 struct cli_option {
@@ -80,6 +86,119 @@ static int opt_no_network(struct box_plan *p, const char *arg,
 	return 0;
 }
 
+static int opt_allow(struct box_plan *p, const char *arg, struct pb_err *err)
+{
+	char buf[1024];
+	int r = 0;
+
+	/* config files may list several: "allow = a.com b.com, .c.org" */
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (char *tok = strtok(buf, " \t,"); tok && r == 0; tok = strtok(NULL, " \t,"))
+		r = policy_add_rule(&p->net->policy, tok, err);
+	return r;
+}
+
+static int opt_no_default_allowlist(struct box_plan *p, const char *arg,
+				    struct pb_err *err)
+{
+	(void)arg, (void)err;
+	p->no_default_allowlist = true;
+	return 0;
+}
+
+static int opt_resolve(struct box_plan *p, const char *arg, struct pb_err *err)
+{
+	return policy_add_pin(&p->net->policy, arg, err);
+}
+
+static int opt_dns_server(struct box_plan *p, const char *arg, struct pb_err *err)
+{
+	if (strlen(arg) >= sizeof(p->net->dns_server) || !strchr(arg, ':'))
+		return pb_err_usage(err, "--dns-server %s: expected ADDRESS:PORT, e.g. 127.0.0.1:5353", arg);
+	snprintf(p->net->dns_server, sizeof(p->net->dns_server), "%s", arg);
+	return 0;
+}
+
+static int opt_audit_log(struct box_plan *p, const char *arg, struct pb_err *err)
+{
+	if (arg[0] != '/' || strlen(arg) >= sizeof(p->net->audit_path))
+		return pb_err_usage(err, "--audit-log %s: expected an absolute path", arg);
+	snprintf(p->net->audit_path, sizeof(p->net->audit_path), "%s", arg);
+	return 0;
+}
+
+static int parse_port(const char *s, uint16_t *port)
+{
+	uint64_t v;
+
+	if (pb_parse_uint(s, 65535, &v) < 0 || v == 0)
+		return -EINVAL;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* --publish PORT[:BOXPORT]: the box's port on the host's 127.0.0.1 */
+static int opt_publish(struct box_plan *p, const char *arg, struct pb_err *err)
+{
+	struct plan_relay *r = &p->publish[p->n_publish];
+	char buf[64];
+	char *colon;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	colon = strchr(buf, ':');
+	if (colon)
+		*colon = '\0';
+	if (p->n_publish == PLAN_MAX_RELAYS || strlen(arg) >= sizeof(buf) ||
+	    parse_port(buf, &r->port) < 0 ||
+	    parse_port(colon ? colon + 1 : buf, &r->to_port) < 0)
+		return pb_err_usage(err, "--publish %s: expected PORT or HOSTPORT:BOXPORT (1-65535)", arg);
+	snprintf(r->spec, sizeof(r->spec), "%s", arg);
+	p->n_publish++;
+	return 0;
+}
+
+/* --forward [HOST:]PORT: a host service at the box's 127.0.0.1:PORT */
+static int opt_forward(struct box_plan *p, const char *arg, struct pb_err *err)
+{
+	struct plan_relay *r = &p->forward[p->n_forward];
+	const char *h = "127.0.0.1", *port = arg, *colon = strrchr(arg, ':');
+	char host[64];
+	struct sockaddr_in *sin = (struct sockaddr_in *)&r->host;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&r->host;
+
+	if (colon) {
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - arg), arg);
+		if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+			memmove(host, host + 1, strlen(host));
+			host[strlen(host) - 1] = '\0';
+		}
+		h = strcmp(host, "localhost") == 0 ? "127.0.0.1" : host;
+		port = colon + 1;
+	}
+	memset(&r->host, 0, sizeof(r->host));
+	if (p->n_forward == PLAN_MAX_RELAYS || parse_port(port, &r->port) < 0)
+		return pb_err_usage(err, "--forward %s: expected [HOST:]PORT", arg);
+	if (inet_pton(AF_INET, h, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(r->port);
+	} else if (inet_pton(AF_INET6, h, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(r->port);
+	} else {
+		return pb_err_usage(err, "--forward %s: HOST must be an IP address or localhost", arg);
+	}
+	r->to_port = r->port;
+	snprintf(r->spec, sizeof(r->spec), "%s", arg);
+	p->n_forward++;
+	return 0;
+}
+
+static int opt_config(struct box_plan *p, const char *arg, struct pb_err *err)
+{
+	(void)p, (void)arg, (void)err;
+	return 0; /* read before everything else: see cli_prepare_plan() */
+}
+
 static int opt_verbose(struct box_plan *p, const char *arg, struct pb_err *err)
 {
 	(void)p, (void)arg, (void)err;
@@ -102,7 +221,15 @@ static const struct cli_option box_options[] = {
 	{ "ro", true, opt_ro, "PATH       bind a host path read-only" },
 	{ "rw", true, opt_rw, "PATH       bind a host path read-write" },
 	{ "user", true, opt_user, "UID[:GID] (root only) run the command as this user" },
-	{ "no-network", false, opt_no_network, "     keep the network closed" },
+	{ "no-network", false, opt_no_network, "     keep the network closed: no proxy" },
+	{ "allow", true, opt_allow, "HOST[:PORT]  allow a host (.domain: and its subdomains)" },
+	{ "no-default-allowlist", false, opt_no_default_allowlist, " only what --allow and the config name" },
+	{ "resolve", true, opt_resolve, "NAME:ADDR  pin a name to an address (may be private)" },
+	{ "dns-server", true, opt_dns_server, "ADDR:PORT  the resolver the proxy asks" },
+	{ "audit-log", true, opt_audit_log, "FILE  where the network audit log goes" },
+	{ "publish", true, opt_publish, "PORT[:BOXPORT]  a box port on the host's 127.0.0.1" },
+	{ "forward", true, opt_forward, "[HOST:]PORT  a host service at the box's 127.0.0.1:PORT" },
+	{ "config", true, opt_config, "FILE     read this config instead of ~/.config/pibox/config.ini" },
 	{ "verbose", false, opt_verbose, "        say more" },
 	{ "quiet", false, opt_quiet, "          say only errors" },
 };
@@ -168,6 +295,70 @@ int cli_parse_box_options(struct box_plan *plan, int argc, char **argv,
 			return r;
 	}
 	return i;
+}
+
+/* [section] key = value, as the option --key value; '_' may stand for '-' */
+static int config_apply(void *ctx, const char *section, const char *key,
+			const char *value, struct pb_err *err)
+{
+	static const char *const sections[][2] = {
+		{ "network", "allow resolve dns-server audit-log no-default-allowlist publish forward no-network" },
+		{ "limits", "memory cpus pids" },
+		{ "box", "env ro rw" },
+	};
+	char name[64];
+	const struct cli_option *o;
+
+	snprintf(name, sizeof(name), "%s", key);
+	for (char *q = name; *q; q++)
+		if (*q == '_')
+			*q = '-';
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++) {
+		if (strcmp(section, sections[i][0]) != 0)
+			continue;
+		o = find_option(name, strlen(name));
+		if (!o || !strstr(sections[i][1], name))
+			break;
+		if (!o->has_arg) {
+			if (strcmp(value, "true") && strcmp(value, "yes") && strcmp(value, "1"))
+				return strcmp(value, "false") && strcmp(value, "no") &&
+						       strcmp(value, "0") ?
+					       pb_err_usage(err, "%s = %s: expected true or false", key, value) :
+					       0;
+			value = NULL;
+		}
+		return o->apply(ctx, value ? strdup(value) : NULL, err);
+	}
+	return pb_err_usage(err, "unknown setting '%s' in [%s]", key, section);
+}
+
+/**
+ * cli_prepare_plan() - a plan from the config file, then the command line
+ * Return: the index in @argv of the command's first word, or -errno
+ */
+int cli_prepare_plan(struct box_plan *plan, int argc, char **argv,
+		     enum cli_stop stop, const char *cmd, struct pb_err *err)
+{
+	char path[4096];
+	const char *cfg = NULL;
+	bool explicit = false;
+	int r;
+
+	if (plan_init(plan) < 0)
+		return pb_err_set(err, ENOMEM, "plan");
+	for (int i = 0; i + 1 < argc && strcmp(argv[i], "--"); i++)
+		if (strcmp(argv[i], "--config") == 0)
+			cfg = argv[i + 1], explicit = true;
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			cfg = argv[i] + 9, explicit = true;
+	if (!cfg && paths_config_file(path, sizeof(path)) == 0)
+		cfg = path;
+	if (cfg) {
+		r = config_load(cfg, explicit, config_apply, plan, err);
+		if (r < 0)
+			return r;
+	}
+	return cli_parse_box_options(plan, argc, argv, stop, cmd, err);
 }
 
 /**

@@ -18,7 +18,9 @@
  * Its fds are all O_CLOEXEC; the control socket's end in init is the only
  * one that crosses, and init closes it before the command runs.
  */
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,6 +39,9 @@
 #include "sandbox/ns.h"
 #include "sandbox/relay.h"
 #include "sandbox/seccomp.h"
+#include "config/paths.h"
+#include "proxy/proxy.h"
+#include "util/loop.h"
 
 extern char **environ;
 
@@ -55,6 +60,7 @@ struct box {
 	int sigfd;
 	int epfd;
 	struct term_state term;
+	struct proxy *proxy;  /* the box's only way out; NULL with --no-network */
 };
 
 static int add_arg(char **argv, size_t *n, size_t max, const char *fmt, ...)
@@ -85,7 +91,7 @@ char **box_init_argv(const struct box_plan *plan)
 		[PLAN_BIND_RO] = "--ro", [PLAN_BIND_RW] = "--rw",
 		[PLAN_BIND_PROTECT] = "--protect",
 	};
-	size_t max = 24 + 2 * plan->n_binds + (size_t)plan->argc, n = 0;
+	size_t max = 24 + 2 * plan->n_binds + plan->n_forward + (size_t)plan->argc, n = 0;
 	char **argv = calloc(max, sizeof(char *));
 	int r = argv ? 0 : -ENOMEM;
 
@@ -104,6 +110,10 @@ char **box_init_argv(const struct box_plan *plan)
 			    (unsigned long long)plan->limits.pids);
 	if (r == 0 && plan->tty)
 		r = add_arg(argv, &n, max, "--tty");
+	if (r == 0 && !plan->no_network)
+		r = add_arg(argv, &n, max, "--net");
+	for (size_t i = 0; r == 0 && !plan->no_network && i < plan->n_forward; i++)
+		r = add_arg(argv, &n, max, "--forward-port=%u", plan->forward[i].port);
 	for (size_t i = 0; r == 0 && i < plan->n_binds; i++)
 		r = add_arg(argv, &n, max, "%s=%s", kind_opt[plan->binds[i].kind],
 			    plan->binds[i].path);
@@ -332,15 +342,20 @@ static void box_drain(struct box *b)
 
 static int box_loop(struct box *b)
 {
-	struct epoll_event ev[8];
+	struct epoll_event ev[64];
 	int status = PB_EXIT_FAILURE;
 
 	for (;;) {
-		int n = epoll_wait(b->epfd, ev, ARRAY_SIZE(ev), -1);
+		int timeout = b->proxy ? proxy_timeout_ms(b->proxy) : -1;
+		int n = epoll_wait(b->epfd, ev, ARRAY_SIZE(ev), timeout);
 
 		if (n < 0 && errno != EINTR)
 			break;
 		for (int i = 0; i < n; i++) {
+			if (loop_ref_owner(ev[i].data.u64) == LOOP_OWNER_PROXY) {
+				proxy_event(b->proxy, ev[i].data.u64, ev[i].events);
+				continue;
+			}
 			if (ev[i].data.u64 == LOOP_SIGNAL) {
 				if (box_on_signal(b, &status))
 					goto done;
@@ -348,6 +363,8 @@ static int box_loop(struct box *b)
 			}
 			box_on_event(b, ev[i].data.u64);
 		}
+		if (b->proxy)
+			proxy_tick(b->proxy);
 	}
 done:
 	box_drain(b);
@@ -360,6 +377,8 @@ static void box_close(struct box *b)
 		       &b->sigfd, &b->epfd };
 
 	term_restore(&b->term);
+	proxy_free(b->proxy);
+	b->proxy = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		pb_closep(fds[i]);
 }
@@ -377,6 +396,86 @@ static int box_receive_pty(struct box *b, struct pb_err *err)
 	term_copy_winsize(STDIN_FILENO, b->pty);
 	r = term_make_raw(&b->term);
 	return r < 0 ? pb_err_set(err, r, "pty: raw mode on your terminal") : 0;
+}
+
+static int listen_host_port(uint16_t port, struct pb_err *err)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET, .sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int one = 1;
+
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 512) < 0) {
+		pb_err_set(err, errno, "--publish %u: cannot listen on the host's 127.0.0.1:%u - is the port in use?",
+			   port, port);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int box_add_relays(struct box *b, struct pb_err *err)
+{
+	const struct box_plan *plan = b->plan;
+
+	for (size_t i = 0; i < plan->n_forward; i++) {
+		int fd = pb_recv_fd(b->ctl);
+
+		if (fd < 0)
+			return fd == -EPIPE ? 0 : pb_err_set(err, fd, "--forward: receive the listener");
+		if (proxy_add_relay(b->proxy, fd, RELAY_FORWARD, &plan->forward[i].host,
+				    plan->forward[i].spec) < 0)
+			return pb_err_set(err, E2BIG, "--forward: too many relays");
+	}
+	for (size_t i = 0; i < plan->n_publish; i++) {
+		struct sockaddr_storage box = { 0 };
+		struct sockaddr_in *sin = (struct sockaddr_in *)&box;
+		int fd = listen_host_port(plan->publish[i].port, err);
+
+		if (fd < 0)
+			return -EADDRINUSE;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(plan->publish[i].to_port);
+		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (proxy_add_relay(b->proxy, fd, RELAY_PUBLISH, &box, plan->publish[i].spec) < 0)
+			return pb_err_set(err, E2BIG, "--publish: too many relays");
+	}
+	if (plan->n_publish)
+		proxy_set_box_socket_source(b->proxy, b->ctl);
+	return 0;
+}
+
+/* The proxy: init's listener inside the box, accepted on out here. */
+static int box_network_setup(struct box *b, struct pb_err *err)
+{
+	struct proxy_opts *o = b->plan->net;
+	int fd, r;
+
+	if (b->plan->no_network)
+		return 0;
+	if (!b->plan->no_default_allowlist && policy_add_defaults(&o->policy, err) < 0)
+		return -EINVAL;
+	if (!o->audit_path[0] && paths_audit_log(o->audit_path, sizeof(o->audit_path)) < 0)
+		pb_warn("network: no audit log: cannot create the state directory");
+	paths_session_id(o->session, sizeof(o->session));
+	fd = pb_recv_fd(b->ctl);
+	if (fd == -EPIPE)
+		return 0; /* init failed first; its status says so */
+	if (fd < 0)
+		return pb_err_set(err, fd, "network: receive the proxy listener");
+	b->proxy = proxy_new(o, b->epfd, err);
+	if (!b->proxy) {
+		close(fd);
+		return -EINVAL;
+	}
+	r = proxy_listen(b->proxy, fd, true);
+	if (r < 0)
+		return pb_err_set(err, r, "network: proxy listener");
+	return box_add_relays(b, err);
 }
 
 /* The unprivileged part: spawn, relay, wait. Returns the exit status. */
@@ -403,6 +502,8 @@ static int box_supervise(struct box *b, struct pb_err *err)
 		r = box_receive_pty(b, err);
 	if (r == 0)
 		r = box_loop_setup(b, err);
+	if (r == 0)
+		r = box_network_setup(b, err);
 	if (r == 0)
 		r = box_loop(b);
 	else if (b->init_pid > 0)

@@ -10,6 +10,15 @@
 
 #include "sandbox/plan.h"
 
+static const char *const proxy_vars[][2] = {
+	{ "http_proxy", "http://127.0.0.1:" BOX_PROXY_PORT_STR },
+	{ "https_proxy", "http://127.0.0.1:" BOX_PROXY_PORT_STR },
+	{ "HTTP_PROXY", "http://127.0.0.1:" BOX_PROXY_PORT_STR },
+	{ "HTTPS_PROXY", "http://127.0.0.1:" BOX_PROXY_PORT_STR },
+	{ "no_proxy", "localhost,127.0.0.1,::1" },
+	{ "NO_PROXY", "localhost,127.0.0.1,::1" },
+};
+
 #define BOX_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static bool host_var_passes(const char *entry)
@@ -108,6 +117,9 @@ char **plan_build_env(const struct box_plan *plan, char *const *host_env,
 		r = env_put(&l, "LOGNAME", 7, plan->user_name);
 	if (r == 0)
 		r = env_put(&l, "SHELL", 5, plan->shell);
+	/* the only way out of the box: the supervisor's proxy */
+	for (size_t i = 0; r == 0 && !plan->no_network && i < ARRAY_SIZE(proxy_vars); i++)
+		r = env_put(&l, proxy_vars[i][0], strlen(proxy_vars[i][0]), proxy_vars[i][1]);
 	if (r < 0) {
 		pb_err_set(err, ENOMEM, "env");
 		goto fail;

@@ -20,7 +20,9 @@
  *      (the supervisor died), init exits and the box goes with it.
  * Every step before the command's exec dies on failure (exit 125).
  */
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <limits.h>
 #include <poll.h>
 #include <sched.h>
@@ -68,6 +70,33 @@ static int open_box_pty(void)
 	if (r < 0)
 		die_errno(r, "pty: hand the terminal to the supervisor");
 	return slave;
+}
+
+/* A listener inside the box's netns, handed to the supervisor to accept on. */
+static void send_listener(uint16_t port)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET, .sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	cleanup_fd int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1, r;
+
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 4096) < 0)
+		die_errno(errno, "network: listen on the box's 127.0.0.1:%u", port);
+	r = pb_send_fd(INIT_CTL_FD, fd);
+	if (r < 0)
+		die_errno(r, "network: hand the listener to the supervisor");
+}
+
+/* A fresh socket in the box's netns, for a --publish connection. */
+static void send_box_socket(void)
+{
+	cleanup_fd int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0)
+		pb_send_fd(INIT_CTL_FD, fd);
 }
 
 static void lock_view(const struct init_args *a)
@@ -229,10 +258,14 @@ static _Noreturn void wait_loop(pid_t cmd, int sfd)
 
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			die_errno(errno, "init: poll");
-		if (pfd[1].revents &&
-		    recv(INIT_CTL_FD, &byte, 1, MSG_DONTWAIT) <= 0 &&
-		    errno != EAGAIN)
-			_exit(PB_EXIT_FAILURE); /* supervisor gone: box goes */
+		if (pfd[1].revents) {
+			ssize_t n = recv(INIT_CTL_FD, &byte, 1, MSG_DONTWAIT);
+
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+				_exit(PB_EXIT_FAILURE); /* supervisor gone: box goes */
+			if (n == 1 && byte == 'S')
+				send_box_socket();
+		}
 		if (!(pfd[0].revents & POLLIN) ||
 		    read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
@@ -271,6 +304,10 @@ void init_run(const struct init_args *a)
 		die_errno(r, "network: bring up lo in the box");
 	if (a->tty)
 		slave = open_box_pty();
+	if (a->net)
+		send_listener(BOX_PROXY_PORT);
+	for (size_t i = 0; i < a->n_forward; i++)
+		send_listener(a->forward_ports[i]);
 	lock_view(a);
 	receive_filter();
 	sfd = setup_signalfd();

@@ -16,6 +16,9 @@ struct init_args {
 	const char *home;
 	const char *cwd;
 	bool tty;
+	bool net;              /* open the proxy listener 127.0.0.1:3128 */
+	uint16_t forward_ports[PLAN_MAX_RELAYS];
+	size_t n_forward;
 	uint64_t pids;
 	struct plan_bind binds[PLAN_MAX_BINDS];
 	size_t n_binds;

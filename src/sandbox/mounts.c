@@ -137,7 +137,7 @@ static void remount_ro(const char *dst)
  * bind is nosuid (a setuid file planted in the repo stays inert) and, but
  * for device nodes, nodev.
  */
-static void bind(const char *src, const char *dst, unsigned long flags)
+static void bind_path(const char *src, const char *dst, unsigned long flags)
 {
 	make_target(src, dst);
 	if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
@@ -214,7 +214,7 @@ static void mirror_ro(const char *rel)
 		return;
 	if (copy_small_file(src, dst, &st))
 		return;
-	bind(src, dst, MS_RDONLY | MS_NODEV);
+	bind_path(src, dst, MS_RDONLY | MS_NODEV);
 }
 
 static void build_system(void)
@@ -244,7 +244,7 @@ static void build_dev(void)
 	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
 		snprintf(src, sizeof(src), OLD "/dev/%s", dev_nodes[i]);
 		snprintf(dst, sizeof(dst), NEW "/dev/%s", dev_nodes[i]);
-		bind(src, dst, 0);
+		bind_path(src, dst, 0);
 	}
 	if (pb_mkdir_p(NEW "/dev/pts", 0755) < 0 ||
 	    mount("devpts", NEW "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
@@ -318,7 +318,7 @@ static void build_binds(const struct box_view *v)
 
 		snprintf(src, sizeof(src), OLD "%s", b->path);
 		snprintf(dst, sizeof(dst), NEW "%s", b->path);
-		bind(src, dst, MS_NODEV | (b->kind == PLAN_BIND_RW ? 0 : MS_RDONLY));
+		bind_path(src, dst, MS_NODEV | (b->kind == PLAN_BIND_RW ? 0 : MS_RDONLY));
 	}
 }
 

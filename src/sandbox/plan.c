@@ -13,14 +13,21 @@
 #include <sys/stat.h>
 
 #include "git/repo.h"
+#include "proxy/proxy.h"
 #include "sandbox/plan.h"
 
-void plan_init(struct box_plan *plan)
+/* Return: 0, or -ENOMEM */
+int plan_init(struct box_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
 	plan->limits.memory = PLAN_DEFAULT_MEMORY;
 	plan->limits.millicpus = PLAN_DEFAULT_MILLICPUS;
 	plan->limits.pids = PLAN_DEFAULT_PIDS;
+	plan->net = calloc(1, sizeof(*plan->net));
+	if (!plan->net)
+		return -ENOMEM;
+	proxy_opts_init(plan->net);
+	return 0;
 }
 
 void plan_free(struct box_plan *plan)
@@ -34,6 +41,7 @@ void plan_free(struct box_plan *plan)
 	free(plan->shell);
 	free(plan->cwd);
 	free(plan->workdir);
+	free(plan->net);
 	memset(plan, 0, sizeof(*plan));
 }
 

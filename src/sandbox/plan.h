@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "util/util.h"
@@ -19,6 +20,8 @@
 #define PLAN_DEFAULT_MEMORY (4ULL << 30)
 #define PLAN_DEFAULT_MILLICPUS 2000
 #define PLAN_DEFAULT_PIDS 512
+#define BOX_PROXY_PORT 3128 /* the proxy, inside the box */
+#define BOX_PROXY_PORT_STR "3128"
 
 enum plan_bind_kind {
 	PLAN_BIND_RO,      /* read-only bind of the same host path */
@@ -45,6 +48,18 @@ struct plan_limits {
 	uint64_t pids;
 };
 
+#define PLAN_MAX_RELAYS 16
+
+/* --publish PORT[:BOXPORT] / --forward [HOST:]PORT */
+struct plan_relay {
+	uint16_t port;       /* publish: host port; forward: box port */
+	uint16_t to_port;    /* publish: box port; forward: host port */
+	struct sockaddr_storage host; /* forward: the host service's address */
+	char spec[64];
+};
+
+struct proxy_opts;
+
 struct box_plan {
 	/* who runs inside */
 	uid_t uid;
@@ -67,13 +82,19 @@ struct box_plan {
 
 	struct plan_limits limits;
 	bool no_network;
+	bool no_default_allowlist;
+	struct proxy_opts *net;   /* allowlist, resolver, audit log */
+	struct plan_relay publish[PLAN_MAX_RELAYS];
+	size_t n_publish;
+	struct plan_relay forward[PLAN_MAX_RELAYS];
+	size_t n_forward;
 	bool tty;           /* stdin is a terminal: give the box a pty */
 
 	char **argv;        /* the command; not owned */
 	int argc;
 };
 
-void plan_init(struct box_plan *plan);
+int plan_init(struct box_plan *plan);
 void plan_free(struct box_plan *plan);
 int plan_add_bind(struct box_plan *plan, enum plan_bind_kind kind,
 		  const char *path, struct pb_err *err);
