@@ -14,6 +14,8 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "exec", cli_exec, "exec [OPTIONS] -- CMD [ARGS...]  any command in the box" },
 	{ "shell", cli_shell, "shell [OPTIONS]                 an interactive shell in the box" },
+	{ "proxy", cli_proxy, "proxy [--listen ADDR:PORT] ...  the allowlist proxy alone" },
+	{ "logs", cli_logs, "logs [--follow] [--denied] [--json]  the network audit log" },
 	{ "doctor", cli_doctor, "doctor                          what this machine can enforce" },
 	{ "init", cli_init, NULL },
 };

@@ -8,6 +8,8 @@ int cli_exec(int argc, char **argv);
 int cli_shell(int argc, char **argv);
 int cli_doctor(int argc, char **argv);
 int cli_init(int argc, char **argv);
+int cli_proxy(int argc, char **argv);
+int cli_logs(int argc, char **argv);
 
 /* options.c: the options every box-running subcommand shares */
 enum cli_stop {

@@ -193,6 +193,16 @@ static int opt_forward(struct box_plan *p, const char *arg, struct pb_err *err)
 	return 0;
 }
 
+static int opt_tls_port(struct box_plan *p, const char *arg, struct pb_err *err)
+{
+	uint16_t port;
+
+	if (parse_port(arg, &port) < 0 || p->net->n_tls_ports == ARRAY_SIZE(p->net->tls_ports))
+		return pb_err_usage(err, "--tls-port %s: expected a port number (at most 7 of them)", arg);
+	p->net->tls_ports[p->net->n_tls_ports++] = port;
+	return 0;
+}
+
 static int opt_config(struct box_plan *p, const char *arg, struct pb_err *err)
 {
 	(void)p, (void)arg, (void)err;
@@ -227,6 +237,7 @@ static const struct cli_option box_options[] = {
 	{ "resolve", true, opt_resolve, "NAME:ADDR  pin a name to an address (may be private)" },
 	{ "dns-server", true, opt_dns_server, "ADDR:PORT  the resolver the proxy asks" },
 	{ "audit-log", true, opt_audit_log, "FILE  where the network audit log goes" },
+	{ "tls-port", true, opt_tls_port, "PORT  CONNECT to it must be TLS naming the host (443 always)" },
 	{ "publish", true, opt_publish, "PORT[:BOXPORT]  a box port on the host's 127.0.0.1" },
 	{ "forward", true, opt_forward, "[HOST:]PORT  a host service at the box's 127.0.0.1:PORT" },
 	{ "config", true, opt_config, "FILE     read this config instead of ~/.config/pibox/config.ini" },
@@ -302,7 +313,7 @@ static int config_apply(void *ctx, const char *section, const char *key,
 			const char *value, struct pb_err *err)
 {
 	static const char *const sections[][2] = {
-		{ "network", "allow resolve dns-server audit-log no-default-allowlist publish forward no-network" },
+		{ "network", "allow resolve dns-server audit-log no-default-allowlist publish forward no-network tls-port" },
 		{ "limits", "memory cpus pids" },
 		{ "box", "env ro rw" },
 	};

@@ -33,6 +33,10 @@
 #define CONN_BUF (HTTP_HEAD_MAX + 512)
 
 static void conn_handle_head(struct conn *c);
+static void check_hello(struct conn *c);
+static void conn_flush_last(struct conn *c);
+
+static const char connect_ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
 static void forward_pump(struct conn *c);
 static bool reuse_upstream(struct conn *c);
 
@@ -141,6 +145,9 @@ void conn_update_events(struct conn *c)
 	case CS_FLUSH:
 		ec = EPOLLOUT;
 		break;
+	case CS_DRAIN:
+		ec = EPOLLIN;
+		break;
 	case CS_RESOLVE:
 	case CS_WAIT_SOCKET:
 		break;
@@ -211,8 +218,29 @@ void conn_refuse(struct conn *c, int status, const char *verdict,
 	c->st = CS_FLUSH;
 	c->deadline = proxy_now_ms() + 5000;
 	conn_update_events(c);
-	if (outq_flush(c->cfd, &c->to_client) != -EAGAIN)
+	conn_flush_last(c);
+}
+
+/*
+ * Closing a socket with unread input makes the kernel send RST, which can
+ * destroy the answer before the client reads it (a 431 for a huge head,
+ * say). So: send, shut the write side, drop what still arrives until the
+ * client closes or two seconds pass, then close.
+ */
+static void conn_flush_last(struct conn *c)
+{
+	int r = outq_flush(c->cfd, &c->to_client);
+
+	if (r == -EAGAIN)
+		return;
+	if (r < 0 || shutdown(c->cfd, SHUT_WR) < 0) {
 		conn_close(c);
+		return;
+	}
+	c->st = CS_DRAIN;
+	c->deadline = proxy_now_ms() + 2000;
+	conn_update_events(c);
+	conn_on_client(c, EPOLLIN);
 }
 
 /* ---- connecting ------------------------------------------------------- */
@@ -270,8 +298,9 @@ static void connect_next(struct conn *c)
 		close(c->ufd);
 		c->ufd = -1;
 	}
-	conn_refuse(c, 502, "error", "cannot connect to %s:%u: %s", c->host.name,
-		    c->port, strerror(last ? last : ECONNREFUSED));
+	conn_refuse(c, c->relay >= 0 || c->hello_ok ? 0 : 502, "error",
+		    "cannot connect to %s:%u: %s", c->host.name, c->port,
+		    strerror(last ? last : ECONNREFUSED));
 }
 
 /* Which resolved addresses the proxy may connect to. */
@@ -282,7 +311,8 @@ void conn_resolved(struct conn *c, const struct sockaddr_storage *addrs,
 	bool may_special = c->pin || (c->rule && policy_rule_allows_special(c->rule));
 
 	if (error) {
-		conn_refuse(c, 502, "error", "cannot resolve %s: %s", c->host.name, error);
+		conn_refuse(c, c->hello_ok ? 0 : 502, "error", "cannot resolve %s: %s",
+			    c->host.name, error);
 		return;
 	}
 	c->n_addrs = c->addr_idx = 0;
@@ -300,7 +330,7 @@ void conn_resolved(struct conn *c, const struct sockaddr_storage *addrs,
 
 		if (n > 0)
 			host_addr_str(&addrs[0], a, sizeof(a));
-		conn_refuse(c, 403, "deny",
+		conn_refuse(c, c->hello_ok ? 0 : 403, "deny",
 			    "%s resolves to %s, a %s address; a name is never allowed to reach one (pin it with --resolve %s:%s if you mean it)",
 			    c->host.name, a, special ? special : "special", c->host.name, a);
 		return;
@@ -415,6 +445,25 @@ static int build_upstream_head(struct conn *c, const struct http_msg *m)
 	return r ? r : outq_push(&c->to_up, "\r\n", 2);
 }
 
+/* Where to connect: the address itself, a pinned one, or DNS. */
+static void conn_locate(struct conn *c)
+{
+	if (c->host.is_addr) {
+		/* an address only ever matches a rule naming that address */
+		conn_resolved(c, &c->host.addr, 1, NULL);
+		return;
+	}
+	c->pin = policy_find_pin(&c->p->o.policy, &c->host);
+	if (c->pin) {
+		conn_resolved(c, &c->pin->addr, 1, NULL);
+		return;
+	}
+	c->st = CS_RESOLVE;
+	c->deadline = proxy_now_ms() + c->p->o.connect_timeout_ms;
+	conn_update_events(c);
+	resolve_start(c);
+}
+
 static void conn_decide(struct conn *c, const struct http_msg *m)
 {
 	char allow[HOST_MAX + 16];
@@ -446,6 +495,8 @@ static void conn_decide(struct conn *c, const struct http_msg *m)
 			return;
 		}
 	}
+	if (!m->is_connect)
+		c->up_bytes += m->head_len;
 	memmove(c->buf, c->buf + m->head_len, c->len - m->head_len);
 	c->len -= m->head_len;
 	if (!m->is_connect && reuse_upstream(c)) {
@@ -453,20 +504,20 @@ static void conn_decide(struct conn *c, const struct http_msg *m)
 		forward_pump(c);
 		return;
 	}
-	if (c->host.is_addr) {
-		/* an address only ever matches a rule naming that address */
-		conn_resolved(c, &c->host.addr, 1, NULL);
+	if (m->is_connect && proxy_is_tls_port(c->p, c->port)) {
+		/* read the ClientHello before anything reaches DNS or the host */
+		if (send(c->cfd, connect_ok, sizeof(connect_ok) - 1, MSG_NOSIGNAL) < 0) {
+			conn_close(c);
+			return;
+		}
+		c->st = CS_HELLO;
+		c->deadline = proxy_now_ms() + c->p->o.head_timeout_ms;
+		conn_update_events(c);
+		if (c->len)
+			check_hello(c);
 		return;
 	}
-	c->pin = policy_find_pin(&c->p->o.policy, &c->host);
-	if (c->pin) {
-		conn_resolved(c, &c->pin->addr, 1, NULL);
-		return;
-	}
-	c->st = CS_RESOLVE;
-	c->deadline = proxy_now_ms() + c->p->o.connect_timeout_ms;
-	conn_update_events(c);
-	resolve_start(c);
+	conn_locate(c);
 }
 
 /* A kept-alive upstream serves the next request when it is the same one. */
@@ -511,7 +562,6 @@ static void conn_handle_head(struct conn *c)
 
 static void on_connected(struct conn *c)
 {
-	static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
 	int err = 0;
 	socklen_t len = sizeof(err);
 
@@ -524,22 +574,17 @@ static void on_connected(struct conn *c)
 			connect_next(c);
 			return;
 		}
-		conn_refuse(c, c->relay >= 0 ? 0 : 502, "error", "cannot connect to %s:%u: %s",
+		conn_refuse(c, c->relay >= 0 || c->hello_ok ? 0 : 502, "error",
+			    "cannot connect to %s:%u: %s",
 			    c->host.name, c->port, strerror(err ? err : EIO));
 		return;
 	}
 	c->connected = true;
 	if (c->relay >= 0 || strcmp(c->method, "CONNECT") == 0) {
-		if (c->relay < 0 && send(c->cfd, ok, sizeof(ok) - 1, MSG_NOSIGNAL) < 0) {
+		/* the TLS ports had their 200 before the ClientHello */
+		if (c->relay < 0 && !c->hello_ok &&
+		    send(c->cfd, connect_ok, sizeof(connect_ok) - 1, MSG_NOSIGNAL) < 0) {
 			conn_close(c);
-			return;
-		}
-		if (c->relay < 0 && c->port == 443) {
-			c->st = CS_HELLO;
-			c->deadline = proxy_now_ms() + c->p->o.head_timeout_ms;
-			conn_update_events(c);
-			if (c->len)
-				conn_on_client(c, 0);
 			return;
 		}
 		if (tunnel_start(c) < 0)
@@ -581,8 +626,8 @@ static void check_hello(struct conn *c)
 			    c->host.name);
 		return;
 	}
-	if (tunnel_start(c) < 0)
-		conn_close(c);
+	c->hello_ok = true;
+	conn_locate(c);
 }
 
 /* ---- forward requests -------------------------------------------------- */
@@ -797,9 +842,18 @@ void conn_on_client(struct conn *c, uint32_t events)
 		forward_pump(c);
 		break;
 	case CS_FLUSH:
-		if (outq_flush(c->cfd, &c->to_client) != -EAGAIN)
+		conn_flush_last(c);
+		break;
+	case CS_DRAIN: {
+		char sink[4096];
+		ssize_t got;
+
+		while ((got = recv(c->cfd, sink, sizeof(sink), 0)) > 0)
+			;
+		if (got == 0 || errno != EAGAIN)
 			conn_close(c);
 		break;
+	}
 	default:
 		if (events & (EPOLLHUP | EPOLLERR))
 			conn_close(c);

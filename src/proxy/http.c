@@ -245,7 +245,8 @@ int http_parse_request(const char *buf, size_t len, struct http_msg *m,
 	}
 	sp1 = memchr(p, ' ', (size_t)(eol - p));
 	sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
-	if (!sp1 || !sp2 || sp1 == p || sp2 == sp1 + 1 || sp2 - p > 8192) {
+	if (!sp1 || !sp2 || sp1 == p || sp2 == sp1 + 1 || sp2 - p > 8192 ||
+	    memchr(sp2 + 1, ' ', (size_t)(eol - sp2 - 1))) {
 		*why = "malformed request line";
 		return HTTP_BAD;
 	}

@@ -32,6 +32,7 @@ enum conn_state {
 	CS_TUNNEL,      /* bytes both ways with splice */
 	CS_FORWARD,     /* a forward request: body up, response down */
 	CS_FLUSH,       /* writing a last answer, then closing */
+	CS_DRAIN,       /* answer sent: read and drop until EOF, then close */
 	CS_WAIT_SOCKET, /* publish: waiting for a box socket from init */
 };
 
@@ -60,6 +61,7 @@ struct conn {
 	int n_addrs, addr_idx;
 	struct sockaddr_storage addr; /* connected to */
 	bool connected;
+	bool hello_ok;           /* 200 sent, ClientHello checked */
 	char reason[160];
 
 	/* client-side head buffer; freed while tunnelling */
@@ -126,6 +128,7 @@ struct proxy {
 };
 
 uint64_t proxy_now_ms(void);
+bool proxy_is_tls_port(const struct proxy *p, uint16_t port);
 struct conn *proxy_conn_get(struct proxy *p, uint64_t id);
 uint64_t conn_ref(const struct conn *c);
 void conn_close(struct conn *c);

@@ -30,9 +30,20 @@ uint64_t proxy_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* Ports whose CONNECT must carry TLS: 443, and any --tls-port. */
+bool proxy_is_tls_port(const struct proxy *p, uint16_t port)
+{
+	for (size_t i = 0; i < p->o.n_tls_ports; i++)
+		if (p->o.tls_ports[i] == port)
+			return true;
+	return false;
+}
+
 void proxy_opts_init(struct proxy_opts *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->tls_ports[o->n_tls_ports++] = 443;
+	o->audit_fd = -1;
 	o->max_conns = 1024;
 	o->head_timeout_ms = 10000;
 	o->connect_timeout_ms = 10000;
@@ -78,7 +89,9 @@ struct proxy *proxy_new(const struct proxy_opts *o, int epfd,
 		pb_err_set(err, ENOMEM, "proxy");
 		goto fail;
 	}
-	if (o->audit_path[0]) {
+	if (o->audit_fd >= 0) {
+		p->audit_fd = fcntl(o->audit_fd, F_DUPFD_CLOEXEC, 3);
+	} else if (o->audit_path[0]) {
 		p->audit_fd = open(o->audit_path, O_WRONLY | O_CREAT | O_APPEND |
 				   O_CLOEXEC, 0600);
 		if (p->audit_fd < 0) {
@@ -355,6 +368,10 @@ void proxy_tick(struct proxy *p)
 		case CS_HELLO:
 			conn_refuse(c, 0, "timeout", "no TLS ClientHello within %u ms",
 				    p->o.head_timeout_ms);
+			break;
+		case CS_FLUSH:
+		case CS_DRAIN:
+			conn_close(c);
 			break;
 		default:
 			snprintf(c->reason, sizeof(c->reason), "idle for %u ms",

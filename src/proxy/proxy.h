@@ -12,9 +12,12 @@ struct proxy_opts {
 	struct policy policy;
 	char dns_server[64];      /* "ADDR:PORT", or "" for resolv.conf */
 	char audit_path[512];     /* JSON lines appended here, or "" */
+	int audit_fd;             /* already open (root opens it), or -1 */
 	char session[20];         /* id written on every audit line */
 	char token[128];          /* required in Proxy-Authorization, or "" */
 	unsigned max_conns;       /* beyond it: 503 */
+	uint16_t tls_ports[8];    /* CONNECT here must be TLS with a matching SNI */
+	size_t n_tls_ports;
 	unsigned head_timeout_ms; /* a request head must arrive in time */
 	unsigned connect_timeout_ms;
 	unsigned idle_timeout_ms; /* tunnels and keep-alive connections */

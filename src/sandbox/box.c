@@ -457,11 +457,6 @@ static int box_network_setup(struct box *b, struct pb_err *err)
 
 	if (b->plan->no_network)
 		return 0;
-	if (!b->plan->no_default_allowlist && policy_add_defaults(&o->policy, err) < 0)
-		return -EINVAL;
-	if (!o->audit_path[0] && paths_audit_log(o->audit_path, sizeof(o->audit_path)) < 0)
-		pb_warn("network: no audit log: cannot create the state directory");
-	paths_session_id(o->session, sizeof(o->session));
 	fd = pb_recv_fd(b->ctl);
 	if (fd == -EPIPE)
 		return 0; /* init failed first; its status says so */
@@ -526,6 +521,32 @@ static void warn_unenforced(const struct cgroup_ctx *cg)
 		(missing & CGROUP_PIDS) ? "; pids stays capped through RLIMIT_NPROC" : "");
 }
 
+/*
+ * Before the root split: the rules, a session id, and the audit log, opened
+ * by whoever invoked pibox (root's log stays root's; the dropped
+ * supervisor only inherits the fd).
+ */
+static int box_prepare_network(struct box_plan *plan, struct pb_err *err)
+{
+	struct proxy_opts *o = plan->net;
+	bool explicit = o->audit_path[0] != '\0';
+
+	if (plan->no_network)
+		return 0;
+	if (!plan->no_default_allowlist && policy_add_defaults(&o->policy, err) < 0)
+		return -EINVAL;
+	paths_session_id(o->session, sizeof(o->session));
+	if (!explicit && paths_audit_log(o->audit_path, sizeof(o->audit_path)) < 0) {
+		pb_warn("network: no audit log: cannot create pibox's state directory (XDG_STATE_HOME)");
+		o->audit_path[0] = '\0';
+		return 0;
+	}
+	o->audit_fd = open(o->audit_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (o->audit_fd < 0)
+		return pb_err_set(err, errno, "network: open the audit log %s", o->audit_path);
+	return 0;
+}
+
 /* root: create the cgroup, run the unprivileged half in a child, clean up */
 static int box_run_as_root(struct box *b, struct pb_err *err)
 {
@@ -585,6 +606,9 @@ int box_run(struct box_plan *plan, struct pb_err *err)
 	int r;
 
 	mounts_sort_binds(plan->binds, plan->n_binds);
+	r = box_prepare_network(plan, err);
+	if (r < 0)
+		return r;
 	cgroup_select(&b.cg, NULL);
 	warn_unenforced(&b.cg);
 	if (b.cg.enforced) {
@@ -601,5 +625,7 @@ int box_run(struct box_plan *plan, struct pb_err *err)
 	if (b.cg.backend)
 		b.cg.backend->destroy(&b.cg);
 	protect_report(&plan->protect);
+	if (plan->net->audit_fd >= 0)
+		close(plan->net->audit_fd);
 	return r;
 }

@@ -133,6 +133,7 @@ static void test_env(void **state)
 	p.env_opts[0] = "BAD-NAME=1";
 	assert_null(plan_build_env(&p, host, &err));
 	assert_non_null(strstr(err.msg, "BAD-NAME"));
+	free(p.net);
 }
 
 static void test_options(void **state)
@@ -164,6 +165,7 @@ static void test_options(void **state)
 	/* a non-option ends the options where the command may follow directly */
 	assert_int_equal(cli_parse_box_options(&p, 2, (char *[]){ "true", "--pids", NULL },
 					       CLI_STOP_AT_NONOPTION, "exec", &err), 0);
+	free(p.net);
 }
 
 static void test_init_argv(void **state)
@@ -186,12 +188,18 @@ static void test_init_argv(void **state)
 	assert_non_null(argv);
 	assert_string_equal(argv[1], "init");
 	assert_string_equal(argv[2], "--ids=1000:1000");
-	assert_string_equal(argv[6], "--rw=/r");
-	assert_string_equal(argv[7], "--protect=/r/.git/hooks");
-	assert_string_equal(argv[8], "--");
-	assert_string_equal(argv[11], "echo hi");
-	assert_null(argv[12]);
+	assert_string_equal(argv[6], "--net");
+	assert_string_equal(argv[7], "--rw=/r");
+	assert_string_equal(argv[8], "--protect=/r/.git/hooks");
+	assert_string_equal(argv[9], "--");
+	assert_string_equal(argv[12], "echo hi");
+	assert_null(argv[13]);
 	plan_free_env(argv);
+	p.no_network = true;
+	argv = box_init_argv(&p);
+	assert_string_equal(argv[6], "--rw=/r");
+	plan_free_env(argv);
+	free(p.net);
 }
 
 int main(void)
