@@ -9,7 +9,7 @@ top=$PWD
 
 pkgs=(meson ninja-build pkg-config gcc libc6-dev libseccomp-dev libc-ares-dev
       libjansson-dev libinih-dev libcmocka-dev python3-pytest git curl openssl
-      libcap2-bin procps util-linux passwd)
+      libcap2-bin procps util-linux passwd clang libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -31,6 +31,10 @@ ninja -C build >/dev/null
 	-Db_lundef=false >/dev/null
 ninja -C build-asan >/dev/null
 
+[ -d build-fuzz ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=disabled \
+	-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+ninja -C build-fuzz >/dev/null
+
 passed=0 failed=0 skipped=0
 count() { # parses pytest's and meson's summaries
 	local log=$1
@@ -49,6 +53,19 @@ if meson test -C build-asan --print-errorlogs >"$log" 2>&1; then :; else status=
 tail -n 8 "$log"
 p=$(awk '/^Ok:/{print $2}' "$log") f=$(awk '/^Fail:/{print $2}' "$log")
 passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0}))
+
+echo "== fuzzers (${FUZZ_SECONDS:-20} s each)"
+for f in build-fuzz/tests/fuzz-*; do
+	[ -x "$f" ] || continue
+	if "$f" -max_total_time="${FUZZ_SECONDS:-20}" -rss_limit_mb=1024 >"$log" 2>&1; then
+		passed=$((passed + 1))
+		echo "ok   $(basename "$f"): $(grep -Eo 'Done [0-9]+ runs' "$log")"
+	else
+		failed=$((failed + 1)) status=1
+		echo "FAIL $(basename "$f")"
+		grep -E 'ERROR|SUMMARY|Test unit' "$log" | head -5
+	fi
+done
 
 run_pytest() { # label, then env assignments and the command
 	local label=$1

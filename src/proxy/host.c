@@ -102,6 +102,8 @@ static int canon_name(const char *in, size_t len, struct host *out)
 		}
 		out->name[i] = (char)tolower(c);
 	}
+	if (label == 0)
+		return HOST_EMPTY_LABEL; /* "a.." : a second trailing dot */
 	out->name[len] = '\0';
 	out->is_addr = false;
 	return HOST_OK;

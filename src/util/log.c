@@ -8,6 +8,8 @@
 int pb_verbosity = 1;
 
 static void vline(const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void vline(const char *prefix, const char *fmt, va_list ap)
 {
 	char buf[1024];
 
