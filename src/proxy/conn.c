@@ -18,6 +18,7 @@
  * rule that would allow it; 502/504 naming the cause) and logged.
  */
 #include <arpa/inet.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <strings.h>
@@ -34,6 +35,7 @@
 
 static void conn_handle_head(struct conn *c);
 static void check_hello(struct conn *c);
+static void on_connected(struct conn *c);
 static void conn_flush_last(struct conn *c);
 
 static const char connect_ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
@@ -288,12 +290,19 @@ static void connect_next(struct conn *c)
 		}
 		if (connect(c->ufd, (struct sockaddr *)a, ss_len(a)) == 0 ||
 		    errno == EINPROGRESS) {
+			struct pollfd pfd = { .fd = c->ufd, .events = POLLOUT };
+
 			c->addr = *a;
 			c->st = CS_CONNECT;
 			c->deadline = proxy_now_ms() + c->p->o.connect_timeout_ms;
-			if (upstream_add(c, EPOLLOUT) == 0)
-				return;
+			if (upstream_add(c, EPOLLOUT) < 0)
+				goto next;
+			/* loopback and LAN connects are often done already */
+			if (poll(&pfd, 1, 0) == 1)
+				on_connected(c);
+			return;
 		}
+next:
 		last = errno;
 		close(c->ufd);
 		c->ufd = -1;

@@ -271,6 +271,8 @@ static void on_accept(struct proxy *p, uint64_t idx)
 		} else {
 			c->st = CS_HEAD;
 			c->deadline = proxy_now_ms() + p->o.head_timeout_ms;
+			/* the request is often there already: save a loop round */
+			conn_on_client(c, EPOLLIN);
 		}
 	}
 }
