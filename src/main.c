@@ -12,6 +12,9 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
+	{ "run", cli_run, "[run] [OPTIONS] [--] [PI-ARGS...]  pi in this repository, boxed" },
+	{ "setup", cli_setup, "setup                           install the pi that pibox runs" },
+	{ "update", cli_update, "update                          move pi to its newest version" },
 	{ "exec", cli_exec, "exec [OPTIONS] -- CMD [ARGS...]  any command in the box" },
 	{ "shell", cli_shell, "shell [OPTIONS]                 an interactive shell in the box" },
 	{ "proxy", cli_proxy, "proxy [--listen ADDR:PORT] ...  the allowlist proxy alone" },
@@ -31,15 +34,13 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? PB_EXIT_FAILURE : 0;
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0)) {
+		usage(stdout);
+		return 0;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++)
+	for (size_t i = 0; argc >= 2 && i < ARRAY_SIZE(subcommands); i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "pibox: unknown command '%s' - 'pibox --help' lists them\n",
-		argv[1]);
-	return PB_EXIT_FAILURE;
+	/* anything else is pi's: `pibox "fix the tests"`, `pibox -p ...` */
+	return cli_run(argc, argv);
 }

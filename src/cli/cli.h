@@ -9,6 +9,9 @@ int cli_shell(int argc, char **argv);
 int cli_doctor(int argc, char **argv);
 int cli_init(int argc, char **argv);
 int cli_proxy(int argc, char **argv);
+int cli_run(int argc, char **argv);
+int cli_setup(int argc, char **argv);
+int cli_update(int argc, char **argv);
 int cli_logs(int argc, char **argv);
 
 /* options.c: the options every box-running subcommand shares */
@@ -20,8 +23,10 @@ int cli_parse_box_options(struct box_plan *plan, int argc, char **argv,
 			  enum cli_stop stop, const char *cmd,
 			  struct pb_err *err);
 void cli_print_box_options(void);
+int cli_apply_option(struct box_plan *plan, int argc, char **argv, int *i,
+		     const char *cmd, struct pb_err *err);
 int cli_prepare_plan(struct box_plan *plan, int argc, char **argv,
-		     enum cli_stop stop, const char *cmd, struct pb_err *err);
+		     struct pb_err *err);
 int cli_run_plan(struct box_plan *plan);
 
 #endif

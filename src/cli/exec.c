@@ -24,8 +24,10 @@ int cli_exec(int argc, char **argv)
 		exec_usage();
 		return 0;
 	}
-	first = cli_prepare_plan(&plan, argc - 1, argv + 1,
-				 CLI_STOP_AT_NONOPTION, "exec", &err);
+	first = cli_prepare_plan(&plan, argc - 1, argv + 1, &err);
+	if (first == 0)
+		first = cli_parse_box_options(&plan, argc - 1, argv + 1,
+					      CLI_STOP_AT_NONOPTION, "exec", &err);
 	if (first >= 0 && first + 1 >= argc)
 		first = pb_err_usage(&err, "exec: no command given - usage: pibox exec [OPTIONS] -- CMD [ARGS...]");
 	if (first < 0) {

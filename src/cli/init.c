@@ -20,6 +20,20 @@ static void init_parse_bind(struct init_args *a, enum plan_bind_kind kind,
 	a->binds[a->n_binds++].path = path;
 }
 
+static void init_parse_file(struct init_args *a, char *v)
+{
+	char *colon = strchr(v, ':');
+	struct plan_file *f = &a->files[a->n_files];
+
+	if (!colon || a->n_files == PLAN_MAX_FILES || strlen(colon + 1) >= sizeof(f->name) ||
+	    colon[1] == '/' || strstr(colon + 1, ".."))
+		die("init: bad --file");
+	*colon = '\0';
+	f->mode = (unsigned)strtoul(v, NULL, 8) & 0700;
+	snprintf(f->name, sizeof(f->name), "%s", colon + 1);
+	a->n_files++;
+}
+
 static void init_parse_ids(struct init_args *a, char *v)
 {
 	char *colon = strchr(v, ':');
@@ -63,6 +77,12 @@ static void init_parse_one(struct init_args *a, char *arg)
 		if (a->n_forward == PLAN_MAX_RELAYS || pb_parse_uint(v, 65535, &port) < 0 || !port)
 			die("init: bad --forward-port");
 		a->forward_ports[a->n_forward++] = (uint16_t)port;
+	} else if (strcmp(arg, "--at") == 0) {
+		if (a->n_binds == 0 || v[0] != '/')
+			die("init: --at without a bind");
+		a->binds[a->n_binds - 1].at = v;
+	} else if (strcmp(arg, "--file") == 0) {
+		init_parse_file(a, v);
 	} else if (strcmp(arg, "--ro") == 0)
 		init_parse_bind(a, PLAN_BIND_RO, v);
 	else if (strcmp(arg, "--rw") == 0)

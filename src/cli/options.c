@@ -203,6 +203,20 @@ static int opt_tls_port(struct box_plan *p, const char *arg, struct pb_err *err)
 	return 0;
 }
 
+static int opt_yes(struct box_plan *p, const char *arg, struct pb_err *err)
+{
+	(void)arg, (void)err;
+	p->assume_yes = true;
+	return 0;
+}
+
+static int opt_keep_auth(struct box_plan *p, const char *arg, struct pb_err *err)
+{
+	(void)arg, (void)err;
+	p->keep_auth = true;
+	return 0;
+}
+
 static int opt_config(struct box_plan *p, const char *arg, struct pb_err *err)
 {
 	(void)p, (void)arg, (void)err;
@@ -240,6 +254,8 @@ static const struct cli_option box_options[] = {
 	{ "tls-port", true, opt_tls_port, "PORT  CONNECT to it must be TLS naming the host (443 always)" },
 	{ "publish", true, opt_publish, "PORT[:BOXPORT]  a box port on the host's 127.0.0.1" },
 	{ "forward", true, opt_forward, "[HOST:]PORT  a host service at the box's 127.0.0.1:PORT" },
+	{ "yes", false, opt_yes, "            answer yes to pibox's questions" },
+	{ "keep-auth", false, opt_keep_auth, "      keep pi's logins after the session" },
 	{ "config", true, opt_config, "FILE     read this config instead of ~/.config/pibox/config.ini" },
 	{ "verbose", false, opt_verbose, "        say more" },
 	{ "quiet", false, opt_quiet, "          say only errors" },
@@ -261,6 +277,37 @@ static const struct cli_option *find_option(const char *name, size_t len)
 }
 
 /**
+ * cli_apply_option() - if argv[*i] is one of pibox's options, apply it (and
+ * its value, advancing *i)
+ * Return: 1 when applied, 0 when it is not a pibox option, or -errno
+ */
+int cli_apply_option(struct box_plan *plan, int argc, char **argv, int *i,
+		     const char *cmd, struct pb_err *err)
+{
+	const char *a = argv[*i], *name, *eq, *val;
+	const struct cli_option *o;
+	size_t len;
+
+	if (strncmp(a, "--", 2) != 0 || a[2] == '\0')
+		return 0;
+	name = a + 2;
+	eq = strchr(name, '=');
+	len = eq ? (size_t)(eq - name) : strlen(name);
+	o = find_option(name, len);
+	if (!o)
+		return 0;
+	if (!o->has_arg && eq)
+		return pb_err_usage(err, "%s: --%s takes no value", cmd, o->name);
+	val = eq ? eq + 1 : NULL;
+	if (o->has_arg && !val) {
+		if (*i + 1 >= argc)
+			return pb_err_usage(err, "%s: --%s needs a value", cmd, o->name);
+		val = argv[++*i];
+	}
+	return o->apply(plan, val, err) < 0 ? -EINVAL : 1;
+}
+
+/**
  * cli_parse_box_options() - fill @plan from argv; the command follows
  * Return: the index of the command's first word in @argv, or -errno
  */
@@ -271,39 +318,22 @@ int cli_parse_box_options(struct box_plan *plan, int argc, char **argv,
 	int i;
 
 	for (i = 0; i < argc; i++) {
-		const char *a = argv[i], *name, *eq, *val;
-		const struct cli_option *o;
-		size_t len;
 		int r;
 
-		if (strcmp(a, "--") == 0)
+		if (strcmp(argv[i], "--") == 0)
 			return i + 1;
-		if (strncmp(a, "--", 2) != 0) {
+		if (strncmp(argv[i], "--", 2) != 0) {
 			if (stop == CLI_STOP_AT_NONOPTION)
 				return i;
 			return pb_err_usage(err, "%s: '%s' is not an option; put the command after '--' (pibox %s [OPTIONS] -- CMD)",
-					  cmd, a, cmd);
+					    cmd, argv[i], cmd);
 		}
-		name = a + 2;
-		eq = strchr(name, '=');
-		len = eq ? (size_t)(eq - name) : strlen(name);
-		o = find_option(name, len);
-		if (!o)
-			return pb_err_usage(err, "%s: unknown option '%.*s' - 'pibox %s --help' lists them",
-					  cmd, (int)(len + 2), a, cmd);
-		if (!o->has_arg && eq)
-			return pb_err_usage(err, "%s: --%s takes no value", cmd,
-					  o->name);
-		val = eq ? eq + 1 : NULL;
-		if (o->has_arg && !val) {
-			if (i + 1 >= argc)
-				return pb_err_usage(err, "%s: --%s needs a value",
-						  cmd, o->name);
-			val = argv[++i];
-		}
-		r = o->apply(plan, val, err);
+		r = cli_apply_option(plan, argc, argv, &i, cmd, err);
 		if (r < 0)
 			return r;
+		if (r == 0)
+			return pb_err_usage(err, "%s: unknown option '%.*s' - 'pibox %s --help' lists them",
+					    cmd, (int)strcspn(argv[i], "="), argv[i], cmd);
 	}
 	return i;
 }
@@ -316,6 +346,7 @@ static int config_apply(void *ctx, const char *section, const char *key,
 		{ "network", "allow resolve dns-server audit-log no-default-allowlist publish forward no-network tls-port" },
 		{ "limits", "memory cpus pids" },
 		{ "box", "env ro rw" },
+		{ "agent", "keep-auth yes" },
 	};
 	char name[64];
 	const struct cli_option *o;
@@ -344,11 +375,12 @@ static int config_apply(void *ctx, const char *section, const char *key,
 }
 
 /**
- * cli_prepare_plan() - a plan from the config file, then the command line
- * Return: the index in @argv of the command's first word, or -errno
+ * cli_prepare_plan() - a plan with the config file read (--config in
+ * @argv, else the user's); the command line comes next
+ * Return: 0, or -errno
  */
 int cli_prepare_plan(struct box_plan *plan, int argc, char **argv,
-		     enum cli_stop stop, const char *cmd, struct pb_err *err)
+		     struct pb_err *err)
 {
 	char path[4096];
 	const char *cfg = NULL;
@@ -369,7 +401,7 @@ int cli_prepare_plan(struct box_plan *plan, int argc, char **argv,
 		if (r < 0)
 			return r;
 	}
-	return cli_parse_box_options(plan, argc, argv, stop, cmd, err);
+	return 0;
 }
 
 /**

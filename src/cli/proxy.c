@@ -129,9 +129,11 @@ static int read_token(const char *path, char *out, size_t size,
 static int proxy_load(struct proxy_cli *pc, struct box_plan *plan,
 		      struct pb_err *err)
 {
-	int first = cli_prepare_plan(plan, pc->rest_argc, pc->rest,
-				     CLI_STOP_AT_DASHDASH, "proxy", err);
+	int first = cli_prepare_plan(plan, pc->rest_argc, pc->rest, err);
 
+	if (first == 0)
+		first = cli_parse_box_options(plan, pc->rest_argc, pc->rest,
+					      CLI_STOP_AT_DASHDASH, "proxy", err);
 	if (first < 0)
 		return first;
 	if (first != pc->rest_argc)

@@ -18,8 +18,10 @@ int cli_shell(int argc, char **argv)
 		cli_print_box_options();
 		return 0;
 	}
-	first = cli_prepare_plan(&plan, argc - 1, argv + 1,
-				 CLI_STOP_AT_DASHDASH, "shell", &err);
+	first = cli_prepare_plan(&plan, argc - 1, argv + 1, &err);
+	if (first == 0)
+		first = cli_parse_box_options(&plan, argc - 1, argv + 1,
+					      CLI_STOP_AT_DASHDASH, "shell", &err);
 	if (first >= 0 && first + 1 < argc)
 		first = pb_err_usage(&err, "shell: takes no command - use 'pibox exec -- CMD'");
 	if (first < 0) {

@@ -19,4 +19,8 @@ void git_repo_free(struct git_repo *repo);
 int git_parse_gitfile(const char *content, const char *base, char *out,
 		      size_t size);
 
+bool git_ignore_has(const char *s, const char *entry);
+int git_ensure_ignored(const char *root, const char *entry);
+void git_branch(const struct git_repo *repo, char *buf, size_t size);
+
 #endif

@@ -91,7 +91,8 @@ char **box_init_argv(const struct box_plan *plan)
 		[PLAN_BIND_RO] = "--ro", [PLAN_BIND_RW] = "--rw",
 		[PLAN_BIND_PROTECT] = "--protect",
 	};
-	size_t max = 24 + 2 * plan->n_binds + plan->n_forward + (size_t)plan->argc, n = 0;
+	size_t max = 24 + 2 * plan->n_binds + plan->n_forward + plan->n_files +
+		     (size_t)plan->argc, n = 0;
 	char **argv = calloc(max, sizeof(char *));
 	int r = argv ? 0 : -ENOMEM;
 
@@ -115,8 +116,15 @@ char **box_init_argv(const struct box_plan *plan)
 	for (size_t i = 0; r == 0 && !plan->no_network && i < plan->n_forward; i++)
 		r = add_arg(argv, &n, max, "--forward-port=%u", plan->forward[i].port);
 	for (size_t i = 0; r == 0 && i < plan->n_binds; i++)
+	{
 		r = add_arg(argv, &n, max, "%s=%s", kind_opt[plan->binds[i].kind],
 			    plan->binds[i].path);
+		if (r == 0 && plan->binds[i].at)
+			r = add_arg(argv, &n, max, "--at=%s", plan->binds[i].at);
+	}
+	for (size_t i = 0; r == 0 && i < plan->n_files; i++)
+		r = add_arg(argv, &n, max, "--file=%o:%s", plan->files[i].mode,
+			    plan->files[i].name);
 	if (r == 0)
 		r = add_arg(argv, &n, max, "--");
 	for (int i = 0; r == 0 && i < plan->argc; i++)
@@ -185,6 +193,14 @@ static int box_send_filter(struct box *b, struct pb_err *err)
 		return pb_err_set(err, n, "seccomp: build the filter");
 	if (send(b->ctl, bpf, (size_t)n, MSG_NOSIGNAL) != n && errno != EPIPE)
 		return pb_err_set(err, errno, "seccomp: hand the filter to init");
+	/* file contents (tokens) travel over the socket, never on argv */
+	for (size_t i = 0; i < b->plan->n_files; i++) {
+		const char *c = b->plan->files[i].content;
+
+		if (send(b->ctl, c, strlen(c), MSG_NOSIGNAL) != (ssize_t)strlen(c) &&
+		    errno != EPIPE)
+			return pb_err_set(err, errno, "box: hand a file to init");
+	}
 	return 0;
 }
 
@@ -605,6 +621,7 @@ int box_run(struct box_plan *plan, struct pb_err *err)
 	};
 	int r;
 
+	fflush(NULL); /* nothing buffered may be written twice after fork */
 	mounts_sort_binds(plan->binds, plan->n_binds);
 	r = box_prepare_network(plan, err);
 	if (r < 0)

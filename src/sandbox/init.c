@@ -154,6 +154,39 @@ static void receive_filter(void)
 	filter_len = (size_t)n;
 }
 
+/* Files for the box's home (git credentials...), contents on the socket. */
+static void receive_files(const struct init_args *a)
+{
+	static char buf[65536];
+
+	for (size_t i = 0; i < a->n_files; i++) {
+		char path[PATH_MAX];
+		cleanup_fd int fd = -1;
+		ssize_t n;
+		int r;
+
+		do
+			n = recv(INIT_CTL_FD, buf, sizeof(buf), 0);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			die_errno(errno, "box: receive %s", a->files[i].name);
+		snprintf(path, sizeof(path), "%s/%s", a->home, a->files[i].name);
+		if (strrchr(a->files[i].name, '/')) {
+			char dir[PATH_MAX];
+
+			snprintf(dir, sizeof(dir), "%s", path);
+			*strrchr(dir, '/') = '\0';
+			r = pb_mkdir_p(dir, 0700);
+			if (r < 0)
+				die_errno(r, "box: mkdir %s", dir);
+		}
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+			  a->files[i].mode);
+		if (fd < 0 || pb_write_all(fd, buf, (size_t)n) < 0)
+			die_errno(errno, "box: write %s", path);
+	}
+}
+
 /* In the command's process, after fork: the ordered privilege drop. */
 static _Noreturn void exec_command(const struct init_args *a, int slave)
 {
@@ -310,6 +343,7 @@ void init_run(const struct init_args *a)
 		send_listener(a->forward_ports[i]);
 	lock_view(a);
 	receive_filter();
+	receive_files(a);
 	sfd = setup_signalfd();
 	cmd = fork();
 	if (cmd < 0)

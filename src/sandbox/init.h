@@ -22,6 +22,8 @@ struct init_args {
 	uint64_t pids;
 	struct plan_bind binds[PLAN_MAX_BINDS];
 	size_t n_binds;
+	struct plan_file files[PLAN_MAX_FILES]; /* contents arrive on the socket */
+	size_t n_files;
 	char **argv;
 };
 

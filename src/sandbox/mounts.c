@@ -290,7 +290,8 @@ static void build_proc(void)
 static int bind_cmp(const void *a, const void *b)
 {
 	const struct plan_bind *x = a, *y = b;
-	int dx = path_depth(x->path), dy = path_depth(y->path);
+	/* what counts is where a bind lands inside */
+	int dx = path_depth(x->at ? x->at : x->path), dy = path_depth(y->at ? y->at : y->path);
 
 	if (dx != dy)
 		return dx - dy;
@@ -317,7 +318,7 @@ static void build_binds(const struct box_view *v)
 		const struct plan_bind *b = &v->binds[i];
 
 		snprintf(src, sizeof(src), OLD "%s", b->path);
-		snprintf(dst, sizeof(dst), NEW "%s", b->path);
+		snprintf(dst, sizeof(dst), NEW "%s", b->at ? b->at : b->path);
 		bind_path(src, dst, MS_NODEV | (b->kind == PLAN_BIND_RW ? 0 : MS_RDONLY));
 	}
 }

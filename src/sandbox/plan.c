@@ -32,8 +32,12 @@ int plan_init(struct box_plan *plan)
 
 void plan_free(struct box_plan *plan)
 {
-	for (size_t i = 0; i < plan->n_binds; i++)
+	for (size_t i = 0; i < plan->n_binds; i++) {
 		free(plan->binds[i].path);
+		free(plan->binds[i].at);
+	}
+	for (size_t i = 0; i < plan->n_files; i++)
+		free(plan->files[i].content);
 	for (size_t i = 0; i < plan->protect.n; i++)
 		free(plan->protect.paths[i]);
 	free(plan->user_name);
@@ -91,6 +95,47 @@ int plan_add_bind(struct box_plan *plan, enum plan_bind_kind kind,
 	if (!plan->binds[plan->n_binds].path)
 		return pb_err_set(err, ENOMEM, "bind");
 	plan->binds[plan->n_binds++].kind = kind;
+	return 0;
+}
+
+/**
+ * plan_add_bind_at() - like plan_add_bind(), but shown inside at @at
+ * (absolute; its parents are created in the box)
+ * Return: 0, or -errno
+ */
+int plan_add_bind_at(struct box_plan *plan, enum plan_bind_kind kind,
+		     const char *path, const char *at, struct pb_err *err)
+{
+	int r = plan_add_bind(plan, kind, path, err);
+
+	if (r < 0)
+		return r;
+	if (at[0] != '/' || strstr(at, "/../") || strstr(at, "/./"))
+		return pb_err_usage(err, "bind %s at %s: the target must be a plain absolute path",
+				    path, at);
+	plan->binds[plan->n_binds - 1].at = strdup(at);
+	return plan->binds[plan->n_binds - 1].at ? 0 : pb_err_set(err, ENOMEM, "bind");
+}
+
+/**
+ * plan_add_file() - a file for init to write into the box's home
+ * @name:	relative to $HOME; letters, digits, '.', '-', '_' and '/'
+ * Return: 0, or -errno
+ */
+int plan_add_file(struct box_plan *plan, const char *name, unsigned mode,
+		  const char *content, struct pb_err *err)
+{
+	struct plan_file *f = &plan->files[plan->n_files];
+
+	if (plan->n_files == PLAN_MAX_FILES || strlen(name) >= sizeof(f->name) ||
+	    name[0] == '/' || strstr(name, ".."))
+		return pb_err_usage(err, "box file %s: not a plain relative name", name);
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	f->mode = mode;
+	f->content = strdup(content);
+	if (!f->content)
+		return pb_err_set(err, ENOMEM, "box file");
+	plan->n_files++;
 	return 0;
 }
 

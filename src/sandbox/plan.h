@@ -31,7 +31,16 @@ enum plan_bind_kind {
 
 struct plan_bind {
 	enum plan_bind_kind kind;
-	char *path; /* absolute, canonical; the same inside and outside */
+	char *path; /* absolute, canonical host path */
+	char *at;   /* where it appears inside, when not at @path; or NULL */
+};
+
+/* A file init writes into the box's private home (credentials, config). */
+#define PLAN_MAX_FILES 8
+struct plan_file {
+	char name[64];   /* relative to the box's $HOME, no '/' but in subdirs */
+	unsigned mode;
+	char *content;   /* owned */
 };
 
 /* Paths the user's own tools execute later: read-only inside (see protect.c). */
@@ -75,6 +84,8 @@ struct box_plan {
 	struct plan_bind binds[PLAN_MAX_BINDS];
 	size_t n_binds;
 	struct protect_set protect;
+	struct plan_file files[PLAN_MAX_FILES];
+	size_t n_files;
 
 	/* what the command sees of the environment */
 	char *env_opts[PLAN_MAX_ENV]; /* --env as given */
@@ -89,6 +100,8 @@ struct box_plan {
 	struct plan_relay forward[PLAN_MAX_RELAYS];
 	size_t n_forward;
 	bool tty;           /* stdin is a terminal: give the box a pty */
+	bool assume_yes;    /* --yes: pibox's prompts answer themselves */
+	bool keep_auth;     /* keep pi's auth.json after the session */
 
 	char **argv;        /* the command; not owned */
 	int argc;
@@ -98,6 +111,10 @@ int plan_init(struct box_plan *plan);
 void plan_free(struct box_plan *plan);
 int plan_add_bind(struct box_plan *plan, enum plan_bind_kind kind,
 		  const char *path, struct pb_err *err);
+int plan_add_bind_at(struct box_plan *plan, enum plan_bind_kind kind,
+		     const char *path, const char *at, struct pb_err *err);
+int plan_add_file(struct box_plan *plan, const char *name, unsigned mode,
+		  const char *content, struct pb_err *err);
 int plan_resolve(struct box_plan *plan, struct pb_err *err);
 int plan_choose_ids(uid_t euid, uid_t owner_uid, gid_t owner_gid,
 		    const char *user_opt, uid_t *uid, gid_t *gid,

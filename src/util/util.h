@@ -91,6 +91,12 @@ int pb_write_all(int fd, const void *buf, size_t len);
 int pb_send_fd(int sock, int fd);
 int pb_recv_fd(int sock);
 
+/* prompt.c */
+bool pb_ask_yes(const char *question, bool assume_yes);
+
+/* run.c */
+int pb_run(char *const argv[], char *out, size_t size, int timeout_ms, bool quiet);
+
 /* parse.c */
 int pb_parse_size(const char *s, uint64_t *out);
 int pb_parse_uint(const char *s, uint64_t max, uint64_t *out);
