@@ -27,5 +27,12 @@ meson install -C "$build" --quiet >/dev/null
 echo "[setup] installed $prefix/bin/pibox"
 case ":$PATH:" in
 *":$prefix/bin:"*) ;;
-*) echo "[setup] add $prefix/bin to your PATH" ;;
+*) echo "[setup] add $prefix/bin to your PATH"; export PATH="$prefix/bin:$PATH" ;;
 esac
+# pi itself, for the user who runs pibox (as root: for the owner of the
+# repository pibox is started in, if that is not root)
+if [ "$(id -u)" = 0 ] && [ -n "${SUDO_USER:-}" ]; then
+	sudo -u "$SUDO_USER" -H "$prefix/bin/pibox" setup
+else
+	"$prefix/bin/pibox" setup
+fi

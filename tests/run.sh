@@ -9,7 +9,7 @@ top=$PWD
 
 pkgs=(meson ninja-build pkg-config gcc libc6-dev libseccomp-dev libc-ares-dev
       libjansson-dev libinih-dev libcmocka-dev python3-pytest git curl openssl
-      libcap2-bin procps util-linux passwd clang libclang-rt-14-dev)
+      libcap2-bin procps util-linux passwd clang libclang-rt-14-dev nodejs npm tmux)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -34,6 +34,21 @@ ninja -C build-asan >/dev/null
 [ -d build-fuzz ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=disabled \
 	-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 ninja -C build-fuzz >/dev/null
+
+# The real pi for the end-to-end tests, once per machine, where every
+# user can read it (the unprivileged half runs it too).
+pi_prefix=${PIBOX_PI_PREFIX:-/var/tmp/pibox-test-pi}
+pi_version=$(sed -n 's/^#define PI_VERSION_PINNED "\(.*\)".*/\1/p' src/agent/agent.h)
+if [ ! -x "$pi_prefix/node_modules/.bin/pi" ] ||
+	! grep -q "\"version\": \"$pi_version\"" "$pi_prefix/node_modules/@mariozechner/pi-coding-agent/package.json" 2>/dev/null; then
+	echo "[setup] installing pi $pi_version into $pi_prefix"
+	mkdir -p "$pi_prefix"
+	npm install --prefix "$pi_prefix" "@mariozechner/pi-coding-agent@$pi_version" \
+		--no-audit --no-fund --loglevel=error >/dev/null 2>&1 ||
+		echo "[setup] npm could not install pi: the end-to-end tests will say they skip"
+	chmod -R a+rX "$pi_prefix"
+fi
+export PIBOX_PI_PREFIX=$pi_prefix
 
 passed=0 failed=0 skipped=0
 count() { # parses pytest's and meson's summaries
@@ -82,14 +97,18 @@ if [ "$(id -u)" = 0 ]; then
 		useradd --create-home --shell /bin/bash "$user"
 	fi
 	uid=$(id -u "$user") gid=$(id -g "$user")
-	run_pytest "as root, box runs as $user" env PIBOX_TEST_USER="$user" \
-		/usr/bin/python3 -m pytest -q -rs -p no:cacheprovider tests/integration
-
-	# The unprivileged half: CI's clone may sit where $user cannot enter,
-	# so it gets its own copy of the binary, probe and tests.
+	# CI's clone may sit where $user cannot enter (under /root): what the
+	# box user must read - pibox's share files, and for the unprivileged
+	# half the binary, probe and tests - goes to a copy it can reach.
 	copy=$(mktemp -d /var/tmp/pibox-ci-XXXXXX)
 	cp build/pibox build/tests/pibox-probe "$copy/"
 	cp -r tests/integration "$copy/"
+	cp -r share/pibox "$copy/share"
+	chmod -R a+rX "$copy"
+	export PIBOX_SHARE_DIR="$copy/share"
+	run_pytest "as root, box runs as $user" env PIBOX_TEST_USER="$user" \
+		/usr/bin/python3 -m pytest -q -rs -p no:cacheprovider tests/integration
+
 	# root-made setuid/setcap probes: what a user may find on a system
 	mkdir "$copy/priv"
 	cp build/tests/pibox-probe "$copy/priv/probe-suid"
@@ -100,7 +119,8 @@ if [ "$(id -u)" = 0 ]; then
 	home=$(getent passwd "$user" | cut -d: -f6)
 	run_pytest "as $user, rootless" setpriv --reuid="$uid" --regid="$gid" \
 		--clear-groups env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" \
-		USER="$user" LANG=C.UTF-8 PIBOX_BIN="$copy/pibox" \
+		USER="$user" LANG=C.UTF-8 PIBOX_BIN="$copy/pibox" PIBOX_PI_PREFIX="$pi_prefix" \
+		PIBOX_SHARE_DIR="$copy/share" \
 		PIBOX_PROBE="$copy/pibox-probe" PIBOX_PRIV_FIXTURES="$copy/priv" \
 		/usr/bin/python3 -m pytest -q -rs -p no:cacheprovider "$copy/integration"
 	rm -rf "$copy"

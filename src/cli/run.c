@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
 
@@ -29,6 +30,7 @@ struct run {
 	char *env_owned[8];
 	size_t n_env_owned;
 	bool session;          /* our marker is down: end it, maybe wipe */
+	bool share_ok;         /* the box user can read pibox's defaults */
 };
 
 static int run_parse(struct run *rn, int argc, char **argv, struct pb_err *err)
@@ -181,10 +183,10 @@ static int run_box_extras(struct run *rn, struct pb_err *err)
 	r = plan_add_bind_at(&rn->plan, PLAN_BIND_RW, rn->paths.agent, at, err);
 	if (r == 0)
 		r = plan_add_bind(&rn->plan, PLAN_BIND_RO, rn->paths.prefix, err);
-	if (r == 0 && !path_is_under(rn->paths.share, "/usr") && pb_is_dir(rn->paths.share))
+	if (r == 0 && rn->share_ok && !path_is_under(rn->paths.share, "/usr"))
 		r = plan_add_bind(&rn->plan, PLAN_BIND_RO, rn->paths.share, err);
 	snprintf(src, sizeof(src), "%s/AGENTS.md", rn->repo.root);
-	if (r == 0 && !pb_path_exists(src)) {
+	if (r == 0 && rn->share_ok && !pb_path_exists(src)) {
 		/* no rules of the repo's own: pibox's, read-only, as pi's global */
 		snprintf(src, sizeof(src), "%s/AGENTS.md", rn->paths.share);
 		snprintf(at, sizeof(at), "%s/AGENTS.md", rn->paths.agent);
@@ -231,6 +233,21 @@ static int run_become_user(struct run *rn, bool on, struct pb_err *err)
 	return 0;
 }
 
+/* The audit log is the box user's, opened with the user's identity. */
+static int run_open_audit(struct run *rn, struct pb_err *err)
+{
+	struct proxy_opts *o = rn->plan.net;
+
+	if (rn->plan.no_network)
+		return 0;
+	if (!o->audit_path[0] && paths_audit_log(o->audit_path, sizeof(o->audit_path)) < 0)
+		return 0; /* box_run warns */
+	o->audit_fd = open(o->audit_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (o->audit_fd < 0)
+		return pb_err_set(err, errno, "network: open the audit log %s", o->audit_path);
+	return 0;
+}
+
 static int run_prepare(struct run *rn, int argc, char **argv, struct pb_err *err)
 {
 	char cwd[PATH_MAX];
@@ -253,6 +270,13 @@ static int run_prepare(struct run *rn, int argc, char **argv, struct pb_err *err
 		return r;
 	snprintf(cwd, sizeof(cwd), "%s/AGENTS.md", rn->paths.agent);
 	pb_touch(cwd, 0600); /* a mount point for pibox's default rules */
+	snprintf(cwd, sizeof(cwd), "%s/AGENTS.md", rn->paths.share);
+	rn->share_ok = access(cwd, R_OK) == 0;
+	if (!rn->share_ok)
+		pb_warn("pibox's default rules (%s) are not readable here: pi runs without them", cwd);
+	r = run_open_audit(rn, err);
+	if (r < 0)
+		return r;
 	rn->session = agent_session_begin(&rn->paths, &stale) == 0;
 	if (rn->session && stale && !rn->plan.keep_auth) {
 		pb_warn("a previous session was killed before it could wipe pi's credentials; wiping them now");

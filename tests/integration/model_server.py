@@ -82,7 +82,10 @@ class ModelServer:
         return out
 
     def close(self):
-        self.httpd.shutdown()
+        if self.httpd:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.httpd = None
 
 
 def pi_config(agent_dir, port):
