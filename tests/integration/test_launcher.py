@@ -113,6 +113,7 @@ def test_bash_tool_sees_no_host_secrets(repo, model):
         os.makedirs(os.path.dirname(host_auth), exist_ok=True)
         with open(host_auth, "w") as f:
             f.write('{"anthropic":{"type":"api_key","key":"host-secret-key"}}')
+        own(os.path.join(pw.pw_dir, ".pi"))
     with open(secret, "w") as f:
         f.write("planted-secret\n")
     try:
