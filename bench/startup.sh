@@ -2,6 +2,8 @@
 # Start-up cost of a box: `pibox exec -- true` beside bwrap (configured as
 # close to pibox's isolation as it can express) and `unshare -Urnm --pid
 # --fork`, in one run, as the invoking user. Prints medians and ratios.
+# "pibox" includes the proxy (a listener in the box, c-ares, the audit log);
+# "pibox-nonet" is --no-network, the same isolation bwrap's --unshare-all has.
 # Needs: hyperfine, bubblewrap. Not a CI test.
 set -euo pipefail
 pibox=${PIBOX_BIN:-$(cd "$(dirname "$0")/.." && pwd)/build/pibox}
@@ -24,6 +26,7 @@ bwrap_cmd="bwrap --unshare-all --die-with-parent --new-session --cap-drop ALL \
 
 hyperfine -N --warmup 20 --runs "$runs" --export-json "$work/r.json" \
 	-n pibox "$pibox exec --quiet -- /bin/true" \
+	-n pibox-nonet "$pibox exec --quiet --no-network -- /bin/true" \
 	-n bwrap "$bwrap_cmd" \
 	-n unshare "unshare -Urnm --pid --fork /bin/true" >/dev/null
 
@@ -31,6 +34,6 @@ python3 - "$work/r.json" <<'PY'
 import json, statistics, sys
 r = {x["command"]: statistics.median(x["times"]) * 1000 for x in json.load(open(sys.argv[1]))["results"]}
 print(f"{'':8} {'median ms':>10} {'pibox / it':>11}")
-for name in ("pibox", "bwrap", "unshare"):
+for name in ("pibox", "pibox-nonet", "bwrap", "unshare"):
     print(f"{name:8} {r[name]:10.2f} {r['pibox'] / r[name]:11.2f}")
 PY
