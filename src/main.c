@@ -17,6 +17,7 @@ static const struct subcommand subcommands[] = {
 	{ "update", cli_update, "update                          move pi to its newest version" },
 	{ "exec", cli_exec, "exec [OPTIONS] -- CMD [ARGS...]  any command in the box" },
 	{ "shell", cli_shell, "shell [OPTIONS]                 an interactive shell in the box" },
+	{ "trust", cli_trust, "trust [--revoke]                let this repository's .pibox.ini widen your settings" },
 	{ "proxy", cli_proxy, "proxy [--listen ADDR:PORT] ...  the allowlist proxy alone" },
 	{ "logs", cli_logs, "logs [--follow] [--denied] [--json]  the network audit log" },
 	{ "doctor", cli_doctor, "doctor                          what this machine can enforce" },

@@ -25,6 +25,10 @@ int cli_parse_box_options(struct box_plan *plan, int argc, char **argv,
 void cli_print_box_options(void);
 int cli_apply_option(struct box_plan *plan, int argc, char **argv, int *i,
 		     const char *cmd, struct pb_err *err);
+int cli_config_apply(void *ctx, const char *section, const char *key,
+		     const char *value, struct pb_err *err);
+int cli_apply_repo_config(struct box_plan *plan, struct pb_err *err);
+int cli_trust(int argc, char **argv);
 int cli_prepare_plan(struct box_plan *plan, int argc, char **argv,
 		     struct pb_err *err);
 int cli_run_plan(struct box_plan *plan);

@@ -339,8 +339,8 @@ int cli_parse_box_options(struct box_plan *plan, int argc, char **argv,
 }
 
 /* [section] key = value, as the option --key value; '_' may stand for '-' */
-static int config_apply(void *ctx, const char *section, const char *key,
-			const char *value, struct pb_err *err)
+int cli_config_apply(void *ctx, const char *section, const char *key,
+		     const char *value, struct pb_err *err)
 {
 	static const char *const sections[][2] = {
 		{ "network", "allow resolve dns-server audit-log no-default-allowlist publish forward no-network tls-port" },
@@ -397,7 +397,7 @@ int cli_prepare_plan(struct box_plan *plan, int argc, char **argv,
 	if (!cfg && paths_config_file(path, sizeof(path)) == 0)
 		cfg = path;
 	if (cfg) {
-		r = config_load(cfg, explicit, config_apply, plan, err);
+		r = config_load(cfg, explicit, cli_config_apply, plan, err);
 		if (r < 0)
 			return r;
 	}
@@ -415,6 +415,8 @@ int cli_run_plan(struct box_plan *plan)
 
 	plan->tty = isatty(STDIN_FILENO);
 	r = plan_resolve(plan, &err);
+	if (r == 0)
+		r = cli_apply_repo_config(plan, &err);
 	if (r == 0)
 		r = box_run(plan, &err);
 	plan_free(plan);

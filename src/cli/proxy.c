@@ -139,7 +139,7 @@ static int proxy_load(struct proxy_cli *pc, struct box_plan *plan,
 	if (first != pc->rest_argc)
 		return pb_err_usage(err, "proxy: takes no command");
 	if (!plan->no_default_allowlist && policy_add_defaults(&plan->net->policy, err) < 0)
-		return -EINVAL;
+		return -EINVAL; /* pibox proxy: no repository, no .pibox.ini */
 	if (!plan->net->audit_path[0] &&
 	    paths_audit_log(plan->net->audit_path, sizeof(plan->net->audit_path)) < 0)
 		pb_warn("proxy: no audit log: cannot create the state directory");

@@ -293,6 +293,8 @@ static int run_prepare(struct run *rn, int argc, char **argv, struct pb_err *err
 	r = run_become_user(rn, false, err);
 	if (r == 0)
 		r = plan_resolve(&rn->plan, err);
+	if (r == 0)
+		r = cli_apply_repo_config(&rn->plan, err);
 	return r < 0 ? r : run_box_extras(rn, err);
 }
 

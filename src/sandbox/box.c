@@ -549,8 +549,6 @@ static int box_prepare_network(struct box_plan *plan, struct pb_err *err)
 
 	if (plan->no_network)
 		return 0;
-	if (!plan->no_default_allowlist && policy_add_defaults(&o->policy, err) < 0)
-		return -EINVAL;
 	paths_session_id(o->session, sizeof(o->session));
 	if (o->audit_fd >= 0)
 		return 0; /* opened by the caller (pibox run, as the box's user) */

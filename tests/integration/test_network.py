@@ -4,6 +4,7 @@ against servers started here on loopback, through `pibox proxy` and through
 the proxy a `pibox exec` box gets. Every refusal is checked in the answer
 and in the audit log."""
 import json
+import re
 import os
 import resource
 import shutil
@@ -489,3 +490,31 @@ def test_publish_makes_a_box_port_reachable_on_the_host(repo):
     finally:
         p.terminate()
         p.wait(timeout=5)
+
+
+def test_repo_config_may_only_narrow_unless_trusted(repo, origin, tmp_path):
+    cfg = tmp_path / "xdg"
+    cfg.mkdir()
+    env = dict(os.environ, XDG_CONFIG_HOME=str(cfg))
+    ini = os.path.join(repo.path, ".pibox.ini")
+    with open(ini, "w") as f:
+        f.write(f"[network]\nallow = a.test:{origin}\nallow = evil.test:{origin}\n"
+                "resolve = evil.test:127.0.0.1\n[limits]\npids = 64\n")
+    repo.chown()
+    fetch = ("sh", "-c", f"curl -sS --max-time 5 http://a.test:{origin}/a; "
+             f"curl -sS --max-time 5 http://b.test:{origin}/b; echo; grep processes /proc/self/limits")
+    opts = ("--config", os.devnull, "--allow", f"a.test:{origin}", "--allow", f"b.test:{origin}",
+            "--resolve", f"a.test:127.0.0.1", "--resolve", f"b.test:127.0.0.1")
+    r = repo.exec(*fetch, opts=opts, env=env)
+    assert "hello from origin /a" in r.stdout
+    assert "b.test:" in r.stdout and "not on the allowlist" in r.stdout  # narrowed away
+    assert "ignoring 'allow = evil.test" in r.stderr and "ignoring [network] resolve" in r.stderr
+    assert re.search(r"Max processes +64 ", r.stdout)  # limits may go down
+    t = subprocess.run([PIBOX, "trust"], cwd=repo.path, env=env, capture_output=True, text=True)
+    assert t.returncode == 0, t.stderr
+    r = repo.exec("curl", "-sS", "--max-time", "5", f"http://evil.test:{origin}/e", opts=opts, env=env)
+    assert "hello from origin /e" in r.stdout, r.stdout + r.stderr
+    with open(ini, "a") as f:
+        f.write("[box]\nrw = /\n")  # the file changed: no longer trusted
+    r = repo.exec("curl", "-sS", "--max-time", "5", f"http://evil.test:{origin}/e", opts=opts, env=env)
+    assert "not on the allowlist" in r.stdout and "only a trusted file" in r.stderr
