@@ -4,19 +4,21 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "sandbox/scope.h"
 
 struct subcommand {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *help; /* NULL: hidden */
+	bool boxes;       /* starts a box: wants a delegated cgroup */
 };
 
 static const struct subcommand subcommands[] = {
-	{ "run", cli_run, "[run] [OPTIONS] [--] [PI-ARGS...]  pi in this repository, boxed" },
+	{ "run", cli_run, "[run] [OPTIONS] [--] [PI-ARGS...]  pi in this repository, boxed", true },
 	{ "setup", cli_setup, "setup                           install the pi that pibox runs" },
 	{ "update", cli_update, "update                          move pi to its newest version" },
-	{ "exec", cli_exec, "exec [OPTIONS] -- CMD [ARGS...]  any command in the box" },
-	{ "shell", cli_shell, "shell [OPTIONS]                 an interactive shell in the box" },
+	{ "exec", cli_exec, "exec [OPTIONS] -- CMD [ARGS...]  any command in the box", true },
+	{ "shell", cli_shell, "shell [OPTIONS]                 an interactive shell in the box", true },
 	{ "trust", cli_trust, "trust [--revoke]                let this repository's .pibox.ini widen your settings" },
 	{ "proxy", cli_proxy, "proxy [--listen ADDR:PORT] ...  the allowlist proxy alone" },
 	{ "logs", cli_logs, "logs [--follow] [--denied] [--json]  the network audit log" },
@@ -39,9 +41,14 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	for (size_t i = 0; argc >= 2 && i < ARRAY_SIZE(subcommands); i++)
-		if (strcmp(argv[1], subcommands[i].name) == 0)
-			return subcommands[i].fn(argc - 1, argv + 1);
+	for (size_t i = 0; argc >= 2 && i < ARRAY_SIZE(subcommands); i++) {
+		if (strcmp(argv[1], subcommands[i].name) != 0)
+			continue;
+		if (subcommands[i].boxes)
+			scope_maybe_reexec(argc, argv);
+		return subcommands[i].fn(argc - 1, argv + 1);
+	}
+	scope_maybe_reexec(argc, argv);
 	/* anything else is pi's: `pibox "fix the tests"`, `pibox -p ...` */
 	return cli_run(argc, argv);
 }
