@@ -427,6 +427,24 @@ static int request_target(struct conn *c, const struct http_msg *m)
 	return 0;
 }
 
+/* Copies @m's headers to @q, but the hop-by-hop and Proxy-* ones. */
+static int push_end_to_end_headers(struct outq *q, const struct http_msg *m)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < m->n_hdrs; i++) {
+		const struct http_header *h = &m->hdrs[i];
+
+		if (http_hop_by_hop(&h->name))
+			continue;
+		r = outq_push(q, h->name.p, h->name.n);
+		r = r ? r : outq_push(q, ": ", 2);
+		r = r ? r : outq_push(q, h->value.p, h->value.n);
+		r = r ? r : outq_push(q, "\r\n", 2);
+	}
+	return r;
+}
+
 /* The request as the origin server gets it: origin form, no hop-by-hop. */
 static int build_upstream_head(struct conn *c, const struct http_msg *m)
 {
@@ -437,16 +455,7 @@ static int build_upstream_head(struct conn *c, const struct http_msg *m)
 	r = r ? r : outq_push(&c->to_up, " ", 1);
 	r = r ? r : outq_push(&c->to_up, m->path.p, m->path.n);
 	r = r ? r : outq_push(&c->to_up, " HTTP/1.1\r\n", 11);
-	for (size_t i = 0; r == 0 && i < m->n_hdrs; i++) {
-		const struct http_header *h = &m->hdrs[i];
-
-		if (http_hop_by_hop(&h->name))
-			continue;
-		r = outq_push(&c->to_up, h->name.p, h->name.n);
-		r = r ? r : outq_push(&c->to_up, ": ", 2);
-		r = r ? r : outq_push(&c->to_up, h->value.p, h->value.n);
-		r = r ? r : outq_push(&c->to_up, "\r\n", 2);
-	}
+	r = r ? r : push_end_to_end_headers(&c->to_up, m);
 	if (r == 0 && !m->host_hdr.p) {
 		snprintf(line, sizeof(line), "Host: %s:%u\r\n", c->host.name, c->port);
 		r = outq_push(&c->to_up, line, strlen(line));
@@ -678,16 +687,7 @@ static int build_client_head(struct conn *c, const struct http_msg *m)
 	int r;
 
 	r = outq_push(&c->to_client, c->ubuf, (size_t)(eol - c->ubuf) + 2);
-	for (size_t i = 0; r == 0 && i < m->n_hdrs; i++) {
-		const struct http_header *h = &m->hdrs[i];
-
-		if (http_hop_by_hop(&h->name))
-			continue;
-		r = outq_push(&c->to_client, h->name.p, h->name.n);
-		r = r ? r : outq_push(&c->to_client, ": ", 2);
-		r = r ? r : outq_push(&c->to_client, h->value.p, h->value.n);
-		r = r ? r : outq_push(&c->to_client, "\r\n", 2);
-	}
+	r = r ? r : push_end_to_end_headers(&c->to_client, m);
 	if (r == 0 && (c->client_close || m->body.kind == BODY_UNTIL_CLOSE))
 		r = outq_push(&c->to_client, "Connection: close\r\n", 19);
 	return r ? r : outq_push(&c->to_client, "\r\n", 2);

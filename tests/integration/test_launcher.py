@@ -159,7 +159,8 @@ def test_auth_is_wiped_at_exit(repo, model):
     assert json.load(open(_auth_path())) == {}
 
 
-def test_auth_is_wiped_after_sigterm(repo, model):
+def _session_waiting_in_a_tool(repo, model):
+    """pi logged in and busy in a bash tool: a session to interrupt."""
     m = model({"tool": "bash", "args": {"command": "sleep 60"}}, {"text": "late"})
     _plant_auth()
     e = dict(os.environ, PIBOX_PI_PREFIX=PI_PREFIX)
@@ -170,22 +171,18 @@ def test_auth_is_wiped_after_sigterm(repo, model):
     while not m.requests and time.time() < deadline:
         time.sleep(0.05)
     time.sleep(0.5)
+    return p
+
+
+def test_auth_is_wiped_after_sigterm(repo, model):
+    p = _session_waiting_in_a_tool(repo, model)
     p.send_signal(signal.SIGTERM)
     p.wait(timeout=30)
     assert json.load(open(_auth_path())) == {}
 
 
 def test_a_killed_session_is_noticed_and_its_auth_wiped(repo, model):
-    m = model({"tool": "bash", "args": {"command": "sleep 60"}}, {"text": "late"})
-    _plant_auth()
-    e = dict(os.environ, PIBOX_PI_PREFIX=PI_PREFIX)
-    p = subprocess.Popen([PIBOX, "--yes", "--forward", str(m.port), "-p", "wait", *PI],
-                         cwd=repo.path, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, env=e)
-    deadline = time.time() + 30
-    while not m.requests and time.time() < deadline:
-        time.sleep(0.05)
-    os.killpg(os.getpgid(p.pid), 0)
+    p = _session_waiting_in_a_tool(repo, model)
     p.kill()
     p.wait()
     time.sleep(0.3)
