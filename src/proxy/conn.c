@@ -44,20 +44,26 @@ static bool reuse_upstream(struct conn *c);
 
 /* ---- queues ---------------------------------------------------------- */
 
+/* Appends; the buffer grows by doubling, so a head costs few reallocs. */
 static int outq_push(struct outq *q, const char *data, size_t n)
 {
-	char *d;
-
 	if (!n)
 		return 0;
-	if (q->off == q->len) {
+	if (q->off == q->len)
 		q->off = q->len = 0;
+	if (q->len + n > q->cap) {
+		size_t cap = q->cap ? q->cap : 1024;
+		char *d;
+
+		while (cap < q->len + n)
+			cap *= 2;
+		d = realloc(q->data, cap);
+		if (!d)
+			return -ENOMEM;
+		q->data = d;
+		q->cap = cap;
 	}
-	d = realloc(q->data, q->len + n);
-	if (!d)
-		return -ENOMEM;
-	memcpy(d + q->len, data, n);
-	q->data = d;
+	memcpy(q->data + q->len, data, n);
 	q->len += n;
 	return 0;
 }
@@ -72,8 +78,12 @@ static int outq_flush(int fd, struct outq *q)
 			return errno == EAGAIN ? -EAGAIN : -errno;
 		q->off += (size_t)n;
 	}
-	free(q->data);
-	*q = (struct outq){ 0 };
+	/* drained: keep a small buffer for the next message, drop a big one */
+	q->off = q->len = 0;
+	if (q->cap > 65536) {
+		free(q->data);
+		*q = (struct outq){ 0 };
+	}
 	return 0;
 }
 
@@ -206,8 +216,7 @@ void conn_refuse(struct conn *c, int status, const char *verdict,
 		      "Content-Length: %d\r\nConnection: close\r\n%s\r\n",
 		      status, status_text(status), bl,
 		      status == 407 ? "Proxy-Authenticate: Basic realm=\"pibox\"\r\n" : "");
-	free(c->to_client.data);
-	c->to_client = (struct outq){ 0 };
+	c->to_client.off = c->to_client.len = 0;
 	if (outq_push(&c->to_client, head, (size_t)hl) < 0 ||
 	    outq_push(&c->to_client, body, (size_t)bl) < 0) {
 		conn_close(c);
@@ -758,9 +767,7 @@ static void forward_done(struct conn *c)
 	}
 	c->st = CS_HEAD;
 	c->deadline = proxy_now_ms() + c->p->o.idle_timeout_ms;
-	free(c->ubuf);
-	c->ubuf = NULL;
-	c->ulen = 0;
+	c->ulen = 0; /* the buffer stays for the next exchange */
 	conn_update_events(c);
 	if (c->len)
 		conn_handle_head(c); /* a pipelined request */

@@ -39,7 +39,7 @@ enum conn_state {
 /* Bytes waiting to be written to one fd. */
 struct outq {
 	char *data;
-	size_t len, off;
+	size_t len, off, cap;
 };
 
 struct conn {
