@@ -4,8 +4,14 @@
 The suite runs twice in CI: as root, where pibox drops to the owner of the
 test repository (PIBOX_TEST_UID), and as that unprivileged user itself.
 """
+import fcntl
 import os
+import pty
 import pwd
+import select
+import struct
+import termios
+import time
 import shutil
 import subprocess
 import tempfile
@@ -106,3 +112,39 @@ def repo():
     r, base = make_repo(box_uid())
     yield r
     shutil.rmtree(base, ignore_errors=True)
+
+
+def run_in_pty(argv, cwd, env=None, rows=33, cols=101, send=b"", answer=None, timeout=20):
+    """Runs argv on a fresh pty of the given size; returns its output, exit
+    code, and the pty's modes before and after. @send is typed after a
+    moment; @answer = (prompt, reply) types reply once prompt appears."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(cwd)
+        os.execve(argv[0], argv, env if env is not None else os.environ)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    before = termios.tcgetattr(fd)
+    out = b""
+    if send:
+        time.sleep(0.3)
+        os.write(fd, send)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if r:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+            if answer and answer[0] in out:
+                os.write(fd, answer[1])
+                answer = None
+        elif os.waitpid(pid, os.WNOHANG)[0]:
+            break
+    after = termios.tcgetattr(fd)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return out.decode(errors="replace"), os.waitstatus_to_exitcode(status), before, after

@@ -1,21 +1,16 @@
 # SPDX-License-Identifier: MIT
 """What the box does for a user: exit codes, signals, identity, environment,
 git inside, the terminal, doctor, and clear failures."""
-import fcntl
 import os
-import pty
-import select
 import shutil
 import signal
-import struct
 import subprocess
-import termios
 import time
 import uuid
 
 import pytest
 
-from conftest import IS_ROOT, PIBOX, Repo, git, make_repo
+from conftest import IS_ROOT, PIBOX, Repo, git, make_repo, run_in_pty
 
 
 def test_exit_status_is_the_commands(repo):
@@ -193,40 +188,8 @@ def test_root_runs_as_the_trees_owner_and_never_as_root(repo):
         shutil.rmtree(base)
 
 
-def _run_in_pty(argv, cwd, rows=33, cols=101, send=b"", timeout=20):
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(cwd)
-        os.execv(argv[0], argv)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    before = termios.tcgetattr(fd)
-    out = b""
-    if send:
-        time.sleep(0.3)
-        os.write(fd, send)
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        r, _, _ = select.select([fd], [], [], 0.2)
-        if r:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-        else:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                break
-    after = termios.tcgetattr(fd)
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return out.decode(errors="replace"), os.waitstatus_to_exitcode(status), before, after
-
-
 def test_terminal_gets_its_own_pty_with_size_and_is_restored(repo):
-    out, code, before, after = _run_in_pty(
+    out, code, before, after = run_in_pty(
         [PIBOX, "exec", "--", "sh", "-c", "tty; stty size; ./pibox-probe tiocsti; exit 3"],
         repo.path)
     assert code == 3, out
@@ -237,7 +200,7 @@ def test_terminal_gets_its_own_pty_with_size_and_is_restored(repo):
 
 
 def test_ctrl_c_reaches_the_command_not_pibox(repo):
-    out, code, before, after = _run_in_pty(
+    out, code, before, after = run_in_pty(
         [PIBOX, "exec", "--", "sh", "-c", 'trap "echo got-int; exit 5" INT; echo ready; sleep 5; sleep 5'],
         repo.path, send=b"\x03")
     assert "got-int" in out, out
@@ -246,7 +209,7 @@ def test_ctrl_c_reaches_the_command_not_pibox(repo):
 
 
 def test_shell_is_interactive(repo):
-    out, code, _, _ = _run_in_pty([PIBOX, "shell"], repo.path,
+    out, code, _, _ = run_in_pty([PIBOX, "shell"], repo.path,
                                   send=b"echo in-$((6*7))-box; exit 4\n")
     assert "in-42-box" in out, out
     assert code == 4

@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from conftest import IS_ROOT, PIBOX, Repo, box_uid
+from conftest import IS_ROOT, PIBOX, Repo, box_uid, run_in_pty
 from model_server import ModelServer, pi_config
 
 PI_PREFIX = os.environ.get("PIBOX_PI_PREFIX", "")
@@ -286,35 +286,12 @@ def test_token_reaches_git_and_gh_in_the_box(repo, model):
 
 @pytest.mark.parametrize("key,continues", [(b"y", True), (b"Y", True), (b"n", False), (b"x", False)])
 def test_prompt_takes_one_key(repo, model, key, continues):
-    import pty
-    import select
     m = model({"text": "answered"})
     _plant_auth()
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(repo.path)
-        env = {k: v for k, v in os.environ.items() if k != "PI_GH_TOKEN"}
-        env["PIBOX_PI_PREFIX"] = PI_PREFIX
-        os.execve(PIBOX, [PIBOX, "--forward", str(m.port), "--keep-auth", "-p", "hi", *PI], env)
-    out = b""
-    deadline = time.time() + 60
-    sent = False
-    while time.time() < deadline:
-        r, _, _ = select.select([fd], [], [], 0.2)
-        if r:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-        if not sent and b"[y/N]" in out:
-            os.write(fd, key)
-            sent = True
-    _, status = os.waitpid(pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    text = out.decode(errors="replace")
+    env = {k: v for k, v in os.environ.items() if k != "PI_GH_TOKEN"}
+    env["PIBOX_PI_PREFIX"] = PI_PREFIX
+    text, code, _, _ = run_in_pty([PIBOX, "--forward", str(m.port), "--keep-auth", "-p", "hi", *PI],
+                                  repo.path, env=env, answer=(b"[y/N]", key), timeout=60)
     assert "Continue without GitHub access? [y/N]" in text
     if continues:
         assert code == 0 and "answered" in text, text
