@@ -6,13 +6,11 @@ import pwd
 import signal
 import socket
 import subprocess
-import threading
-import time
 import uuid
 
 import pytest
 
-from conftest import IS_ROOT, git
+from conftest import IS_ROOT
 
 
 def _planted_secret_is_invisible(repo, home):

@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from conftest import IS_ROOT, PIBOX, Repo, box_uid, run_in_pty
+from conftest import IS_ROOT, PIBOX, box_uid, run_in_pty
 from model_server import ModelServer, pi_config
 
 PI_PREFIX = os.environ.get("PIBOX_PI_PREFIX", "")
@@ -277,6 +277,7 @@ def test_token_reaches_git_and_gh_in_the_box(repo, model):
     m = model({"tool": "bash", "args": {"command": "echo GH=$GH_TOKEN; cat ~/.git-credentials; git config user.name; stat -c %a ~/.git-credentials"}},
               {"text": "ok"})
     r = pibox(repo, m, "-p", "t", *PI, env={"PI_GH_TOKEN": "ghp_testtoken123"})
+    assert r.returncode == 0, r.stderr
     out = m.tool_results()[0]
     assert "GH=ghp_testtoken123" in out
     assert "https://x-access-token:ghp_testtoken123@github.com" in out

@@ -13,12 +13,11 @@ import socket
 import ssl
 import subprocess
 import tempfile
-import threading
 import time
 
 import pytest
 
-from conftest import PIBOX, Repo, git
+from conftest import PIBOX, git
 from netutil import Dns, GitBackend, Origin, free_port, raw, serve, wait_port
 
 
@@ -504,7 +503,7 @@ def test_repo_config_may_only_narrow_unless_trusted(repo, origin, tmp_path):
     fetch = ("sh", "-c", f"curl -sS --max-time 5 http://a.test:{origin}/a; "
              f"curl -sS --max-time 5 http://b.test:{origin}/b; echo; grep processes /proc/self/limits")
     opts = ("--config", os.devnull, "--allow", f"a.test:{origin}", "--allow", f"b.test:{origin}",
-            "--resolve", f"a.test:127.0.0.1", "--resolve", f"b.test:127.0.0.1")
+            "--resolve", "a.test:127.0.0.1", "--resolve", "b.test:127.0.0.1")
     r = repo.exec(*fetch, opts=opts, env=env)
     assert "hello from origin /a" in r.stdout
     assert "b.test:" in r.stdout and "not on the allowlist" in r.stdout  # narrowed away
