@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* cgroup.c - pick the cgroup backend this machine allows, and shared helpers. */
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/random.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,6 +30,43 @@ int cgroup_write(const char *dir, const char *knob, const char *value)
 	if (write(fd, value, len) != (ssize_t)len)
 		return errno ? -errno : -EIO;
 	return 0;
+}
+
+/*
+ * The box's cgroup: "pibox-<pid>-<random>". The pid lets a later run see
+ * that the owner is gone; the random part keeps a reused pid from colliding
+ * with a leftover of a supervisor that was SIGKILLed before cleaning up.
+ */
+void cgroup_leaf_name(char *buf, size_t size)
+{
+	static unsigned int salt;
+
+	if (!salt && getrandom(&salt, sizeof(salt), 0) != sizeof(salt))
+		salt = (unsigned int)time(NULL);
+	snprintf(buf, size, "pibox-%d-%08x", (int)getpid(), salt);
+}
+
+/* Removes empty leftovers of dead supervisors under @dir (best effort). */
+void cgroup_sweep_stale(const char *dir)
+{
+	char path[PATH_MAX + 300];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		long pid;
+
+		if (strncmp(e->d_name, "pibox-", 6) != 0)
+			continue;
+		pid = strtol(e->d_name + 6, NULL, 10);
+		if (pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		rmdir(path); /* fails, harmlessly, while processes remain */
+	}
+	closedir(d);
 }
 
 /* "memory, cpu and pids" for the warning lines and doctor */

@@ -55,6 +55,8 @@ void cgroup_select(struct cgroup_ctx *ctx, const char *v2_root);
 const char *cgroup_limit_names(unsigned int bits, char *buf, size_t size);
 int cgroup_write(const char *dir, const char *knob, const char *value);
 void cgroup_rmdir_retry(const char *dir);
+void cgroup_leaf_name(char *buf, size_t size);
+void cgroup_sweep_stale(const char *dir);
 int cgroup_v2_locate(const char *mountinfo, const char *self_cgroup,
 		     char *root, char *base, size_t size);
 

@@ -110,6 +110,9 @@ static int v1_limit(const char *dir, size_t i, const struct plan_limits *lim)
 static int v1_create(struct cgroup_ctx *ctx, const struct plan_limits *lim,
 		     struct pb_err *err)
 {
+	char name[64];
+
+	cgroup_leaf_name(name, sizeof(name));
 	for (size_t i = 0; i < CGROUP_V1_CONTROLLERS; i++) {
 		char *dir = ctx->v1_dirs[i];
 		size_t n = strlen(dir);
@@ -117,7 +120,8 @@ static int v1_create(struct cgroup_ctx *ctx, const struct plan_limits *lim,
 
 		if (!(ctx->enforced & (1u << i)))
 			continue;
-		snprintf(dir + n, PATH_MAX - n, "/pibox-%d", (int)getpid());
+		cgroup_sweep_stale(dir);
+		snprintf(dir + n, PATH_MAX - n, "/%s", name);
 		if (mkdir(dir, 0755) < 0)
 			return pb_err_set(err, errno, "cgroup: mkdir %s", dir);
 		ctx->created = true;

@@ -125,7 +125,7 @@ static int v2_evacuate(struct cgroup_ctx *ctx)
 static int v2_create(struct cgroup_ctx *ctx, const struct plan_limits *lim,
 		     struct pb_err *err)
 {
-	char val[64];
+	char val[64], name[64];
 	int r;
 
 	r = v2_enable(ctx);
@@ -137,8 +137,9 @@ static int v2_create(struct cgroup_ctx *ctx, const struct plan_limits *lim,
 	if (r < 0)
 		return pb_err_set(err, r, "cgroup: enable controllers in %s",
 				  ctx->base);
-	snprintf(ctx->leaf, sizeof(ctx->leaf), "%s/pibox-%d", ctx->base,
-		 (int)getpid());
+	cgroup_sweep_stale(ctx->base);
+	cgroup_leaf_name(name, sizeof(name));
+	snprintf(ctx->leaf, sizeof(ctx->leaf), "%s/%s", ctx->base, name);
 	if (mkdir(ctx->leaf, 0755) < 0)
 		return pb_err_set(err, errno, "cgroup: mkdir %s", ctx->leaf);
 	ctx->created = true;

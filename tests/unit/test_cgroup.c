@@ -66,7 +66,10 @@ static void test_v2_limits(void **state)
 	assert_int_equal(ctx.enforced, CGROUP_MEMORY | CGROUP_CPU | CGROUP_PIDS);
 	assert_int_equal(ctx.backend->create(&ctx, &lim, &err), 0);
 	expect("cgroup.subtree_control", "+memory +cpu +pids");
-	snprintf(leaf, sizeof(leaf), "pibox-%d", (int)getpid());
+	/* pibox-<pid>-<random>: the leaf the backend made */
+	snprintf(leaf, sizeof(leaf), "%s", strrchr(ctx.leaf, '/') + 1);
+	assert_int_equal(strncmp(leaf, "pibox-", 6), 0);
+	assert_int_equal(atoi(leaf + 6), (int)getpid());
 	snprintf(rel, sizeof(rel), "%s/memory.max", leaf);
 	expect(rel, "1073741824");
 	snprintf(rel, sizeof(rel), "%s/memory.swap.max", leaf);
@@ -109,6 +112,25 @@ static void test_v2_not_delegated(void **state)
 	assert_non_null(strstr(ctx.why, "delegated"));
 }
 
+static void test_v2_sweeps_leftovers_of_dead_supervisors(void **state)
+{
+	struct cgroup_ctx ctx = { 0 };
+	struct plan_limits lim = { .memory = 1ULL << 30, .millicpus = 1000, .pids = 10 };
+	struct pb_err err = { 0 };
+	char dead[PATH_MAX], alive[PATH_MAX];
+
+	(void)state;
+	/* pid 2^22+1 is above pid_max: never alive */
+	snprintf(dead, sizeof(dead), "%s/pibox-4194305-00000000", tree);
+	snprintf(alive, sizeof(alive), "%s/pibox-%d-00000000", tree, (int)getppid());
+	assert_int_equal(mkdir(dead, 0755), 0);
+	assert_int_equal(mkdir(alive, 0755), 0);
+	cgroup_select(&ctx, tree);
+	assert_int_equal(ctx.backend->create(&ctx, &lim, &err), 0);
+	assert_false(pb_is_dir(dead));
+	assert_true(pb_is_dir(alive));
+}
+
 static void test_v2_locate(void **state)
 {
 	const char *mi =
@@ -134,6 +156,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_v2_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v2_partial, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v2_not_delegated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_v2_sweeps_leftovers_of_dead_supervisors, setup, teardown),
 		cmocka_unit_test(test_v2_locate),
 	};
 
