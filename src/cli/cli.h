@@ -25,6 +25,7 @@ int cli_parse_box_options(struct box_plan *plan, int argc, char **argv,
 void cli_print_box_options(void);
 int cli_apply_option(struct box_plan *plan, int argc, char **argv, int *i,
 		     const char *cmd, struct pb_err *err);
+bool cli_is_box_option(const char *name, size_t len);
 int cli_config_apply(void *ctx, const char *section, const char *key,
 		     const char *value, struct pb_err *err);
 int cli_apply_repo_config(struct box_plan *plan, struct pb_err *err);

@@ -276,6 +276,11 @@ static const struct cli_option *find_option(const char *name, size_t len)
 	return NULL;
 }
 
+bool cli_is_box_option(const char *name, size_t len)
+{
+	return find_option(name, len) != NULL;
+}
+
 /**
  * cli_apply_option() - if argv[*i] is one of pibox's options, apply it (and
  * its value, advancing *i)

@@ -38,6 +38,25 @@ static int take_uint(const char *name, const char *v, unsigned *out,
 	return 0;
 }
 
+/* Of the shared options, the ones that mean something to the proxy alone. */
+static bool proxy_option_ok(const char *a)
+{
+	static const char *const ok[] = {
+		"allow", "no-default-allowlist", "resolve", "dns-server", "audit-log",
+		"tls-port", "config", "verbose", "quiet",
+	};
+	size_t n;
+
+	if (strncmp(a, "--", 2) != 0)
+		return true; /* a value, or a stray word the parser will name */
+	a += 2;
+	n = strcspn(a, "=");
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
+		if (strlen(ok[i]) == n && strncmp(a, ok[i], n) == 0)
+			return true;
+	return false;
+}
+
 /* Splits off the options only `pibox proxy` has. */
 static int proxy_split_args(struct proxy_cli *pc, int argc, char **argv,
 			    struct pb_err *err)
@@ -64,6 +83,11 @@ static int proxy_split_args(struct proxy_cli *pc, int argc, char **argv,
 		} else {
 			if (pc->rest_argc == (int)ARRAY_SIZE(pc->rest) - 1)
 				return pb_err_usage(err, "proxy: too many arguments");
+			if (!proxy_option_ok(a))
+				return pb_err_usage(err, cli_is_box_option(a + 2, strcspn(a + 2, "=")) ?
+						    "proxy: %.*s applies to boxes (pibox exec, pibox run), not to pibox proxy" :
+						    "proxy: unknown option '%.*s' - 'pibox proxy --help' lists them",
+						    (int)strcspn(a, "="), a);
 			pc->rest[pc->rest_argc++] = argv[i];
 			continue;
 		}

@@ -517,3 +517,16 @@ def test_repo_config_may_only_narrow_unless_trusted(repo, origin, tmp_path):
         f.write("[box]\nrw = /\n")  # the file changed: no longer trusted
     r = repo.exec("curl", "-sS", "--max-time", "5", f"http://evil.test:{origin}/e", opts=opts, env=env)
     assert "not on the allowlist" in r.stdout and "only a trusted file" in r.stderr
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--memory", "2g"], "applies to boxes"),
+    (["--publish", "8080"], "applies to boxes"),
+    (["--bogus"], "unknown option '--bogus'"),
+    (["--allow", "bad..host"], "empty label"),
+])
+def test_proxy_refuses_what_it_cannot_use(args, needle):
+    r = subprocess.run([PIBOX, "proxy", "--listen", "127.0.0.1:1", *args],
+                       capture_output=True, text=True, timeout=5)
+    assert r.returncode == 125 and needle in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
