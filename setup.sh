@@ -3,23 +3,8 @@
 # the binary and its share files (to /usr/local as root, else ~/.local).
 set -euo pipefail
 src=$(cd "$(dirname "$0")" && pwd)
-sudo=""
-[ "$(id -u)" = 0 ] || sudo="sudo"
-
-pkgs=(meson ninja-build pkg-config gcc libc6-dev libseccomp-dev libc-ares-dev
-      libjansson-dev libinih-dev git)
-missing=()
-for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-# Node.js may come from elsewhere (NodeSource bundles npm): ask for the
-# commands, not for Debian's package names
-command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
-if ((${#missing[@]})); then
-	echo "[setup] installing ${missing[*]}"
-	$sudo apt-get update -qq
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+"$src/tools/need-packages.sh" --sudo meson ninja-build pkg-config gcc libc6-dev \
+	libseccomp-dev libc-ares-dev libjansson-dev libinih-dev git
 
 prefix=/usr/local
 [ "$(id -u)" = 0 ] || prefix="$HOME/.local"

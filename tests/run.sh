@@ -7,26 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 
-pkgs=(meson ninja-build pkg-config gcc libc6-dev libseccomp-dev libc-ares-dev
-      libjansson-dev libinih-dev libcmocka-dev python3-pytest git curl openssl
-      libcap2-bin procps util-linux passwd clang libclang-rt-14-dev tmux)
-missing=()
-for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-# Node.js may come from elsewhere (NodeSource bundles npm): ask for the
-# commands, not for Debian's package names
-command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
-if ((${#missing[@]})); then
-	if [ "$(id -u)" = 0 ]; then
-		echo "[setup] installing ${missing[*]}"
-		apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-	else
-		echo "missing packages: sudo apt-get install ${missing[*]}" >&2
-		exit 1
-	fi
-fi
+tools/need-packages.sh meson ninja-build pkg-config gcc libc6-dev libseccomp-dev \
+	libc-ares-dev libjansson-dev libinih-dev libcmocka-dev python3-pytest git curl \
+	openssl libcap2-bin procps util-linux passwd clang libclang-rt-14-dev tmux
 
 [ -d build ] || meson setup build >/dev/null
 ninja -C build >/dev/null

@@ -38,6 +38,5 @@ int agent_auth_expired(const struct agent_paths *p, char names[][32], int max);
 int agent_auth_wipe(const struct agent_paths *p);
 int agent_session_begin(const struct agent_paths *p, bool *stale);
 void agent_session_end(const struct agent_paths *p, bool wipe);
-void agent_sessions_clear_stale(const struct agent_paths *p);
 
 #endif

@@ -161,12 +161,6 @@ int agent_session_begin(const struct agent_paths *p, bool *stale)
 	return 0;
 }
 
-/* `pibox auth` logged in afresh: markers of killed sessions are history. */
-void agent_sessions_clear_stale(const struct agent_paths *p)
-{
-	sessions_scan(p, NULL);
-}
-
 /**
  * agent_session_end() - remove our marker; wipe auth.json if asked and no
  * other session still runs

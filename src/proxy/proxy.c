@@ -395,11 +395,6 @@ int proxy_reload_policy(struct proxy *p, const struct policy *policy)
 	return 0;
 }
 
-unsigned proxy_active(const struct proxy *p)
-{
-	return p->active;
-}
-
 void proxy_free(struct proxy *p)
 {
 	if (!p)

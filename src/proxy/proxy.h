@@ -42,7 +42,6 @@ void proxy_event(struct proxy *p, uint64_t ref, uint32_t events);
 int proxy_timeout_ms(struct proxy *p);
 void proxy_tick(struct proxy *p);
 int proxy_reload_policy(struct proxy *p, const struct policy *policy);
-unsigned proxy_active(const struct proxy *p);
 void proxy_free(struct proxy *p);
 
 #endif

@@ -33,8 +33,6 @@ struct cgroup_ctx {
 	unsigned int enforced;    /* enum cgroup_limit bits that hold */
 	bool created;
 	unsigned int v1_made;     /* v1: dirs we created, by bit */
-	uid_t owner_uid;          /* root only: who may attach */
-	gid_t owner_gid;
 	const char *why;          /* when something is not enforced */
 };
 

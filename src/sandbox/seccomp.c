@@ -113,15 +113,6 @@ const struct seccomp_rule seccomp_rules[] = {
 };
 const size_t seccomp_n_rules = ARRAY_SIZE(seccomp_rules);
 
-/* Whether the table denies @name in every case (used by tests, doctor). */
-bool seccomp_rule_denies(const char *name)
-{
-	for (size_t i = 0; i < seccomp_n_rules; i++)
-		if (strcmp(seccomp_rules[i].name, name) == 0)
-			return true;
-	return false;
-}
-
 static int add_rule(scmp_filter_ctx ctx, const struct seccomp_rule *r)
 {
 	int nr = seccomp_syscall_resolve_name(r->name);

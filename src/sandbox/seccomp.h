@@ -28,6 +28,5 @@ extern const size_t seccomp_n_rules;
 int seccomp_build(void *buf, size_t size);
 int seccomp_load_prog(const void *bpf, size_t len);
 int seccomp_apply(void);
-bool seccomp_rule_denies(const char *name);
 
 #endif

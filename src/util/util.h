@@ -41,23 +41,6 @@ static inline void pb_closep(int *fd)
 #define cleanup_free __attribute__((cleanup(pb_freep)))
 #define cleanup_fd __attribute__((cleanup(pb_closep)))
 
-/* Hands ownership of *pp to the caller and leaves NULL behind. */
-static inline void *pb_steal_pointer(void *pp)
-{
-	void **p = pp;
-	void *v = *p;
-	*p = NULL;
-	return v;
-}
-#define steal_pointer(pp) pb_steal_pointer(pp)
-
-static inline int pb_steal_fd(int *fd)
-{
-	int v = *fd;
-	*fd = -1;
-	return v;
-}
-
 /* A failure on its way up to the one place that prints it. */
 struct pb_err {
 	int code;       /* positive errno, 0 when unset */
